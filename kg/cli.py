@@ -5,7 +5,11 @@ import sys
 
 import click
 
+from kg import commands as extraction_commands
+from kg.analysis import commands as analysis_commands
 from kg.errors import KGError
+from kg.query import commands as query_commands
+from kg.views import commands as views_commands
 
 
 class _Group(click.Group):
@@ -28,6 +32,6 @@ def main() -> None:
 
 # --- command registration: one line per command module -----------------------
 # (each module exposes `commands`, a list of click commands)
-for _module in ():
+for _module in (extraction_commands, analysis_commands, views_commands, query_commands):
     for _cmd in _module.commands:
         main.add_command(_cmd)

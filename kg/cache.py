@@ -1,0 +1,53 @@
+"""Per-article extraction cache keyed by content hash, pipeline version and the hash of the rule data.
+
+A corrupt or old cache entry is treated as missing, never as an error.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict
+from pathlib import Path
+
+from kg.config import PIPELINE_VERSION, Settings
+from kg.io import write_atomic
+from kg.records import Article, Extraction, Mention, Observation, Relation
+
+
+def rules_fingerprint(settings: Settings) -> str:
+    h = hashlib.sha256(PIPELINE_VERSION.encode())
+    for p in sorted(settings.ontology_dir.rglob("*")):
+        if p.is_file() and p.suffix in (".tsv", ".txt", ".ttl") and "queries" not in p.parts:
+            h.update(p.name.encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ExtractionCache:
+    def __init__(self, directory: Path, fingerprint: str):
+        self.dir = Path(directory) / fingerprint
+        self.fingerprint = fingerprint
+
+    def _path(self, article: Article) -> Path:
+        return self.dir / f"{article.content_hash}.json"
+
+    def get(self, article: Article) -> Extraction | None:
+        p = self._path(article)
+        try:
+            d = json.loads(p.read_text(encoding="utf-8"))
+            return Extraction(
+                article,
+                tuple(Mention(**m) for m in d["mentions"]),
+                tuple(Relation(**r) for r in d["relations"]),
+                tuple(Observation(**o) for o in d["observations"]),
+            )
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, x: Extraction) -> None:
+        d = {"mentions": [asdict(m) for m in x.mentions], "relations": [asdict(r) for r in x.relations],
+             "observations": [asdict(o) for o in x.observations]}
+        try:
+            write_atomic(self._path(x.article), json.dumps(d, ensure_ascii=False, sort_keys=True))
+        except OSError:
+            pass  # a read-only cache directory only costs speed

@@ -1,0 +1,102 @@
+"""The spaCy pipeline: blank Chinese with the jieba segmenter and our registered components.
+
+The lexicon is loaded into jieba's user dictionary *before* the pipeline and its matcher patterns are
+built (FINDINGS.md: patterns built earlier lose recall).
+"""
+from __future__ import annotations
+
+import logging
+
+import jieba
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.config import DEFAULT, Settings
+from kg.extract.entities import build_matcher, extract_coreferences, extract_mentions
+from kg.extract.figures import extract_figures
+from kg.extract.relations import extract_relations
+from kg.extract.rules import read_rules
+from kg.extract.sentences import split_sentences
+from kg.lexicon import read_lexicon
+from kg.normalize import to_match_key
+from kg.ontology import read_ontology
+
+for _attr in ("kg_sentences", "kg_mentions", "kg_corefs", "kg_relations", "kg_figures"):
+    if not Doc.has_extension(_attr):
+        Doc.set_extension(_attr, default=None)
+
+_SETTINGS: dict[str, Settings] = {}
+
+
+def _settings(key: str) -> Settings:
+    return _SETTINGS.get(key, DEFAULT)
+
+
+def load_user_dictionary(settings: Settings = DEFAULT) -> int:
+    """Put every lexicon term and trigger word into jieba's (global) user dictionary."""
+    settings.cache_dir.mkdir(parents=True, exist_ok=True)
+    jieba.dt.tmp_dir = str(settings.cache_dir)
+    jieba.setLogLevel(logging.WARNING)
+    lexicon, rules = read_lexicon(settings), read_rules(settings)
+    words = {to_match_key(t) for t in lexicon.terms()} | rules.trigger_words()
+    for w in sorted(words):
+        jieba.add_word(w)
+    return len(words)
+
+
+@Language.factory("kg_entities", default_config={"settings_key": "default"},
+                  assigns=["doc._.kg_sentences", "doc._.kg_mentions", "doc._.kg_corefs"])
+def make_entities(nlp: Language, name: str, settings_key: str):
+    s = _settings(settings_key)
+    lexicon, rules, onto = read_lexicon(s), read_rules(s), read_ontology(s.path(s.ontology_file))
+    matcher = build_matcher(nlp, lexicon)
+
+    def component(doc: Doc) -> Doc:
+        doc._.kg_sentences = split_sentences(doc.text)
+        mentions = extract_mentions(doc, matcher, lexicon, rules, onto)
+        doc._.kg_mentions = mentions
+        doc._.kg_corefs = extract_coreferences(doc, mentions, rules, onto)
+        return doc
+
+    return component
+
+
+@Language.factory("kg_relations", default_config={"settings_key": "default"},
+                  assigns=["doc._.kg_relations"], requires=["doc._.kg_mentions"])
+def make_relations(nlp: Language, name: str, settings_key: str):
+    s = _settings(settings_key)
+    rules, onto = read_rules(s), read_ontology(s.path(s.ontology_file))
+
+    def component(doc: Doc) -> Doc:
+        mentions = sorted(doc._.kg_mentions + doc._.kg_corefs, key=lambda m: (m.start, -m.end))
+        doc._.kg_relations = list(extract_relations(doc, doc._.kg_sentences, mentions, rules, onto))
+        return doc
+
+    return component
+
+
+@Language.factory("kg_figures", default_config={"settings_key": "default"},
+                  assigns=["doc._.kg_figures"], requires=["doc._.kg_mentions"])
+def make_figures(nlp: Language, name: str, settings_key: str):
+    s = _settings(settings_key)
+    rules, onto = read_rules(s), read_ontology(s.path(s.ontology_file))
+
+    def component(doc: Doc) -> Doc:
+        mentions = sorted(doc._.kg_mentions + doc._.kg_corefs, key=lambda m: (m.start, -m.end))
+        doc._.kg_figures = list(extract_figures(doc.text, doc._.kg_sentences, mentions, rules, onto))
+        return doc
+
+    return component
+
+
+def build_nlp(settings: Settings = DEFAULT) -> Language:
+    """A ready pipeline. Building it once costs ~1 s; reuse it for many articles."""
+    key = "default" if settings == DEFAULT else str(id(settings))
+    _SETTINGS[key] = settings
+    load_user_dictionary(settings)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.max_length = 5_000_000
+    for comp in ("kg_entities", "kg_relations", "kg_figures"):
+        nlp.add_pipe(comp, config={"settings_key": key})
+    return nlp

@@ -1,0 +1,185 @@
+"""Relation rules: trigger words (ontology/rules/relations.tsv) and the argument patterns around them."""
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from kg.extract.rules import RelationRule, Rules
+from kg.extract.sentences import CLAUSE_PUNCT
+from kg.ontology import Ontology
+from kg.records import Mention
+
+LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以及", "还有"}
+WITH_WORDS = ("与", "同", "跟", "和")
+PASSIVE_WORDS = ("被", "获", "遭", "获得")
+FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
+HEAD_WINDOW = 30  # characters between the head and the trigger
+
+
+def _gap_ok(text: str, a: int, b: int, limit: int, allow=FILLER) -> bool:
+    """True when the text between a and b is short and has no clause punctuation."""
+    if b < a or b - a > limit:
+        return False
+    return not any(c in CLAUSE_PUNCT for c in text[a:b])
+
+
+def _list_ending_at(text: str, ms: list[Mention], i: int) -> tuple[list[Mention], list[str]]:
+    """The coordinated list whose last item is ms[i], and the separators between its items."""
+    items, seps = [ms[i]], []
+    k = i
+    while k > 0:
+        prev = ms[k - 1]
+        between = text[prev.end: ms[k].start].strip(" “”\"「」")
+        if between in LIST_SEPARATORS or between.rstrip("等") in LIST_SEPARATORS:
+            items.insert(0, prev)
+            seps.insert(0, between)
+            k -= 1
+        else:
+            break
+    return items, seps
+
+
+def _list_starting_at(text: str, ms: list[Mention], i: int) -> list[Mention]:
+    items = [ms[i]]
+    k = i
+    while k + 1 < len(ms):
+        between = text[ms[k].end: ms[k + 1].start].strip(" “”\"「」")
+        if between in LIST_SEPARATORS:
+            items.append(ms[k + 1])
+            k += 1
+        else:
+            break
+    return items
+
+
+def _typed(onto: Ontology, m: Mention, types: tuple[str, ...]) -> bool:
+    return any(onto.is_a(m.type, t) for t in types)
+
+
+def _negated(text: str, pos: int, negations: frozenset[str]) -> bool:
+    window = text[max(0, pos - 4): pos]
+    return any(n in window for n in negations)
+
+
+def find_triggers(doc: Doc, start: int, end: int, words: set[str]) -> list[tuple[str, int, int]]:
+    return [(t.text, t.idx, t.idx + len(t.text)) for t in doc if start <= t.idx < end and t.text in words]
+
+
+def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology):
+    """Yield (subject, object) mention pairs for one trigger occurrence under one rule."""
+    before = [i for i, m in enumerate(ms) if m.end <= t0]
+    after = [i for i, m in enumerate(ms) if m.start >= t1]
+    p = rule.pattern
+    if p in ("with", "list"):
+        if not before:
+            return
+        i = before[-1]
+        if not _gap_ok(text, ms[i].end, t0, 8):
+            return
+        items, seps = _list_ending_at(text, ms, i)
+        if p == "with":
+            split = next((k for k, s in enumerate(seps) if s in ("与", "同", "跟")), None)
+            if split is not None:
+                heads, tails = items[: split + 1], items[split + 1:]
+            else:
+                # HEAD … 与 LIST TRIGGER: the word before the list is 与/同/跟/和
+                j = ms.index(items[0])
+                lead = text[max(0, items[0].start - 3): items[0].start]
+                if not any(w in lead for w in WITH_WORDS) or j == 0:
+                    return
+                heads_i = [k for k in range(j) if _gap_ok(text, ms[k].end, items[0].start, HEAD_WINDOW)]
+                if not heads_i:
+                    return
+                heads, _ = _list_ending_at(text, ms, heads_i[-1])
+                tails = items
+            for h in heads:
+                for t in tails:
+                    yield h, t
+        else:  # list: each of the others with the last
+            if len(items) < 2 or any(s in ("与", "同", "跟") for s in seps):
+                return
+            lead = text[max(0, items[0].start - 2): items[0].start]
+            if any(w in lead for w in WITH_WORDS) or any(w in text[items[-1].end: t0] for w in WITH_WORDS):
+                return
+            for h in items[:-1]:
+                yield h, items[-1]
+    elif p in ("active", "active_reverse"):
+        if not before or not after:
+            return
+        heads_i = [k for k in before if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= HEAD_WINDOW]
+        if not heads_i:
+            return
+        heads, _ = _list_ending_at(text, ms, heads_i[-1])
+        first = after[0]
+        if not _gap_ok(text, t1, ms[first].start, 8):
+            return
+        tails = _list_starting_at(text, ms, first)
+        for h in heads:
+            for t in tails:
+                yield (t, h) if p == "active_reverse" else (h, t)
+    elif p == "passive":
+        if not before or not after:
+            return
+        pw = [w for w in PASSIVE_WORDS if w in text[max(0, ms[before[-1]].start - 1): t0]]
+        # TAIL 被 HEAD TRIGGER
+        heads_i = [k for k in before if any(text[max(0, ms[k].start - 2): ms[k].start].endswith(w) for w in PASSIVE_WORDS)]
+        if not heads_i or not pw:
+            return
+        h = heads_i[-1]
+        tails_i = [k for k in before if k < h and _gap_ok(text, ms[k].end, ms[h].start, 10)]
+        if not tails_i or not _gap_ok(text, ms[h].end, t0, 6):
+            return
+        for t in _list_ending_at(text, ms, tails_i[-1])[0]:
+            yield ms[h], t
+    elif p == "inside":  # A旗下(的)B → B subsidiaryOf A
+        if not before or not after:
+            return
+        i, j = before[-1], after[0]
+        if _gap_ok(text, ms[i].end, t0, 2) and _gap_ok(text, t1, ms[j].start, 3):
+            for t in _list_starting_at(text, ms, j):
+                yield t, ms[i]
+    elif p == "owner":  # A(的)股东B → B investsIn A
+        if not before or not after:
+            return
+        i, j = before[-1], after[0]
+        if _gap_ok(text, ms[i].end, t0, 6) and ms[j].start - t1 <= 8:
+            for t in _list_starting_at(text, ms, j):
+                yield t, ms[i]
+    elif p == "title":  # 京东金融副总裁金林 → 金林 executiveOf 京东金融
+        if not before or not after:
+            return
+        i, j = before[-1], after[0]
+        if t0 - ms[i].end <= 1 and ms[j].start - t1 <= 1:
+            yield ms[j], ms[i]
+
+
+def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology):
+    """Yield (rule, subject Mention, object Mention, sentence (start, end))."""
+    text = doc.text
+    by_trigger: dict[str, list[RelationRule]] = {}
+    for r in rules.relations:
+        for t in r.triggers:
+            by_trigger.setdefault(t, []).append(r)
+    seen = set()
+    for s0, s1 in sentences:
+        ms = [m for m in mentions if s0 <= m.start and m.end <= s1]
+        if len(ms) < 2:
+            continue
+        for word, t0, t1 in find_triggers(doc, s0, s1, set(by_trigger)):
+            if _negated(text, t0, rules.negations):
+                continue
+            for rule in by_trigger[word]:
+                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto):
+                    if subj.label == obj.label:
+                        continue
+                    h_types, t_types = rule.head_types, rule.tail_types
+                    if rule.pattern in ("inside", "owner", "title", "active_reverse"):
+                        h_types, t_types = rule.tail_types, rule.head_types
+                    if not (_typed(onto, subj, h_types) and _typed(onto, obj, t_types)):
+                        continue
+                    key = (rule.property, subj.label, obj.label, s0)
+                    if rule.property in ("partnersWith", "competesWith"):
+                        key = (rule.property, *sorted((subj.label, obj.label)), s0)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    yield rule, subj, obj, (s0, s1)

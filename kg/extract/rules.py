@@ -1,0 +1,128 @@
+"""Extraction rules as data, read from ontology/rules/ and validated against the ontology at load."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from kg.config import DEFAULT, Settings
+from kg.errors import ConfigError
+from kg.ontology import read_ontology
+
+PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title"}
+
+
+@dataclass(frozen=True)
+class RelationRule:
+    rule: str
+    property: str
+    triggers: tuple[str, ...]
+    pattern: str
+    head_types: tuple[str, ...]
+    tail_types: tuple[str, ...]
+    confidence: float
+
+
+@dataclass(frozen=True)
+class NameSuffix:
+    suffix: str
+    cls: str
+    min_prefix: int
+    max_tokens: int
+
+
+@dataclass(frozen=True)
+class FigureRule:
+    rule: str
+    kind: str
+    unit: str
+    confidence: float
+    regex: re.Pattern
+
+
+@dataclass(frozen=True)
+class Rules:
+    relations: tuple[RelationRule, ...]
+    suffixes: tuple[NameSuffix, ...]
+    figures: tuple[FigureRule, ...]
+    coreference: dict  # word -> class
+    stopwords: frozenset[str]
+    surnames: frozenset[str]
+    negations: frozenset[str]
+
+    @property
+    def titles(self) -> frozenset[str]:
+        return frozenset(t for r in self.relations if r.pattern == "title" for t in r.triggers)
+
+    def trigger_words(self) -> set[str]:
+        return {t for r in self.relations for t in r.triggers} | set(self.coreference)
+
+
+def _table(path: Path) -> list[tuple[int, dict]]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read rule file ({exc}).") from exc
+    body = [(n, l) for n, l in enumerate(lines, 1) if l.strip() and not l.startswith("#")]
+    header = body[0][1].split("\t")
+    rows = []
+    for n, line in body[1:]:
+        cells = line.split("\t")
+        if len(cells) != len(header):
+            raise ConfigError(f"{path}:{n}: expected {len(header)} tab-separated columns ({', '.join(header)}), found {len(cells)}.")
+        rows.append((n, dict(zip(header, (c.strip() for c in cells)))))
+    return rows
+
+
+def _words(path: Path) -> frozenset[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read word list ({exc}).") from exc
+    return frozenset(w for line in text.splitlines() if not line.startswith("#") for w in line.split())
+
+
+@lru_cache(maxsize=4)
+def read_rules(settings: Settings = DEFAULT) -> Rules:
+    onto = read_ontology(settings.path(settings.ontology_file))
+    d = settings.path(settings.rules_dir)
+    problems: list[str] = []
+
+    relations = []
+    for n, r in _table(d / "relations.tsv"):
+        where = f"{d / 'relations.tsv'}:{n}"
+        if r["property"] not in onto.object_properties:
+            problems.append(f"{where}: property {r['property']!r} is not an object property of the ontology")
+        if r["pattern"] not in PATTERNS:
+            problems.append(f"{where}: pattern {r['pattern']!r} is not one of {sorted(PATTERNS)}")
+        for c in r["head_types"].split("|") + r["tail_types"].split("|"):
+            if c not in onto.classes:
+                problems.append(f"{where}: class {c!r} is not in the ontology")
+        relations.append(RelationRule(r["rule"], r["property"], tuple(r["triggers"].split("|")), r["pattern"],
+                                      tuple(r["head_types"].split("|")), tuple(r["tail_types"].split("|")),
+                                      float(r["confidence"])))
+    suffixes = []
+    for n, r in _table(d / "names.tsv"):
+        if r["class"] not in onto.classes:
+            problems.append(f"{d / 'names.tsv'}:{n}: class {r['class']!r} is not in the ontology")
+        suffixes.append(NameSuffix(r["suffix"], r["class"], int(r["min_prefix"]), int(r["max_tokens"])))
+    figures = []
+    for n, r in _table(d / "figures.tsv"):
+        try:
+            rx = re.compile(r["regex"])
+        except re.error as exc:
+            problems.append(f"{d / 'figures.tsv'}:{n}: bad regular expression ({exc})")
+            continue
+        if "value" not in rx.groupindex:
+            problems.append(f"{d / 'figures.tsv'}:{n}: the regex needs a (?P<value>...) group")
+        figures.append(FigureRule(r["rule"], r["kind"], r["unit"], float(r["confidence"]), rx))
+    coref = {}
+    for n, r in _table(d / "coreference.tsv"):
+        if r["class"] not in onto.classes:
+            problems.append(f"{d / 'coreference.tsv'}:{n}: class {r['class']!r} is not in the ontology")
+        coref[r["word"]] = r["class"]
+    if problems:
+        raise ConfigError("rule files have problems:\n  - " + "\n  - ".join(problems))
+    return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
+                 _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"))

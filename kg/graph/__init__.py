@@ -1,0 +1,1 @@
+"""Graph stage: extraction records → rdflib graph over the ontology. The only stage that mints IRIs."""
