@@ -1,0 +1,140 @@
+"""Normalise text into matching keys, keeping a map back to the original offsets.
+
+Small ``str -> str`` steps are composed into :func:`to_match_key`::
+
+    strip_format -> to_halfwidth -> lower_ascii -> to_simplified
+
+:func:`to_match_text` applies the same steps and also returns, for every character of
+the normalised text, the index of the original character it came from, so a match
+found in normalised text can be reported with offsets into the article as read.
+
+Every step works character by character (or keeps the length, for ``to_simplified``),
+so ``to_match_key(text) == to_match_text(text)[0]`` always holds.
+
+>>> to_match_key("招商銀行")
+'招商银行'
+>>> to_match_key("ＡＢＣ银行")
+'abc银行'
+>>> to_match_text("支付\\u200b宝")
+('支付宝', [0, 1, 3, 4])
+"""
+from __future__ import annotations
+
+import unicodedata
+from functools import lru_cache
+
+__all__ = [
+    "strip_format",
+    "to_halfwidth",
+    "lower_ascii",
+    "to_simplified",
+    "to_match_key",
+    "to_match_text",
+]
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_MAX_T2S_ROUNDS = 3  # a few characters convert in two steps (薴 -> 苧 -> 苎)
+
+
+@lru_cache(maxsize=None)
+def _converter():
+    """Build the OpenCC traditional->simplified converter once, on first use."""
+    try:
+        import opencc
+    except ImportError as exc:  # pragma: no cover - opencc is a core dependency
+        raise ImportError(
+            "kg.normalize needs OpenCC: run `.venv/bin/pip install 'opencc>=1.1.9,<1.5'` "
+            "(not opencc-python-reimplemented)"
+        ) from exc
+    return opencc.OpenCC("t2s")
+
+
+def _is_format(ch: str) -> bool:
+    return unicodedata.category(ch) == "Cf"
+
+
+def _nfkc_char(ch: str) -> str:
+    if ch < "\x80" or unicodedata.is_normalized("NFKC", ch):
+        return ch
+    return unicodedata.normalize("NFKC", ch)
+
+
+def strip_format(text: str) -> str:
+    """Drop zero-width, bidi and other format characters (Unicode category Cf)."""
+    return "".join(ch for ch in text if not _is_format(ch))
+
+
+def to_halfwidth(text: str) -> str:
+    """Map full-width and other compatibility forms to their plain forms (NFKC, per character)."""
+    if text.isascii():
+        return text
+    return "".join(_nfkc_char(ch) for ch in text)
+
+
+def lower_ascii(text: str) -> str:
+    """Lowercase ASCII letters only; other scripts are left alone."""
+    return text.translate(_ASCII_LOWER)
+
+
+def _t2s_char(ch: str) -> str:
+    try:
+        out = _converter().convert(ch)
+    except (UnicodeError, RuntimeError):
+        return ch
+    return out if len(out) == 1 else ch
+
+
+def _t2s_once(text: str) -> str:
+    """Convert keeping the length: whole text when OpenCC keeps it, else per character."""
+    try:
+        out = _converter().convert(text)
+    except (UnicodeError, RuntimeError):
+        out = None
+    if out is not None and len(out) == len(text):
+        return out
+    return "".join(_t2s_char(ch) for ch in text)
+
+
+def to_simplified(text: str) -> str:
+    """Traditional -> simplified Chinese with OpenCC ``t2s``; the length never changes.
+
+    The conversion is repeated until it is stable so that the step is idempotent.
+    """
+    if not text or text.isascii():
+        return text
+    out = _t2s_once(text)
+    for _ in range(_MAX_T2S_ROUNDS - 1):
+        again = _t2s_once(out)
+        if again == out:
+            break
+        out = again
+    return out
+
+
+def to_match_key(text: str) -> str:
+    """The key used to compare names: simplified, half-width, ASCII lowercase, no Cf characters."""
+    return to_simplified(lower_ascii(to_halfwidth(strip_format(text))))
+
+
+def to_match_text(text: str) -> tuple[str, list[int]]:
+    """Normalise ``text`` like :func:`to_match_key` and map each character back.
+
+    Returns ``(norm, index)`` where ``norm[i]`` comes from ``text[index[i]]``;
+    ``len(index) == len(norm) + 1`` and ``index[-1] == len(text)``, so a span
+    ``norm[a:b]`` (``b > a``) corresponds to ``text[index[a]:index[b - 1] + 1]``.
+    """
+    chars: list[str] = []
+    index: list[int] = []
+    if text.isascii():
+        chars = list(text)
+        index = list(range(len(text)))
+    else:
+        for i, ch in enumerate(text):
+            if _is_format(ch):
+                continue
+            out = _nfkc_char(ch)
+            chars.extend(out)
+            index.extend([i] * len(out))
+    index.append(len(text))
+    norm = to_simplified(lower_ascii("".join(chars)))
+    return norm, index
