@@ -11,6 +11,8 @@ STAMP  := $(VENV)/.installed
 
 graph: $(STAMP)  ## set up if needed, then build graph, analysis and views from $(CORPUS) into $(OUT)
 	$(KG) build $(CORPUS) --out $(OUT)
+	$(KG) analyze $(OUT)
+	$(KG) views $(OUT)
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q

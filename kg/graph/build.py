@@ -48,7 +48,7 @@ def add_entity(g: Graph, label: str, cls: str, lexicon: Lexicon, onto: Ontology)
         if known.en:
             g.add((e, RDFS.label, Literal(known.en, lang="en")))
         for a in known.aliases:
-            g.add((e, SKOS.altLabel, Literal(a, lang="zh")))
+            g.add((e, SKOS.altLabel, Literal(a, lang="en" if a.isascii() else "zh")))
         if known.cls == "Scenario":
             g.add((e, RDF.type, SKOS.Concept))
             g.add((e, SKOS.inScheme, KG.ScenarioScheme))

@@ -1,0 +1,70 @@
+"""Extraction throughput: the full pipeline vs bare jieba segmentation of the same text, in one run.
+
+Run: .venv/bin/python bench/bench_extract.py [--chars N]   (also part of `make bench`)
+Prints chars/s for both and their ratio; machines are noisy, so compare the ratio.
+"""
+from __future__ import annotations
+
+import argparse
+import resource
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def make_articles(total_chars: int) -> list[str]:
+    """Articles of ~2,000 chars made by cycling the sample corpus text."""
+    from kg.corpus import read_corpus
+
+    arts, _ = read_corpus(REPO / "corpus")
+    pool = "\n".join(a.text for a in arts)
+    out, i = [], 0
+    while sum(map(len, out)) < total_chars:
+        out.append(pool[i: i + 2000] or pool[:2000])
+        i = (i + 2000) % max(1, len(pool) - 2000)
+    return out
+
+
+def main(argv=None) -> dict:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--chars", type=int, default=400_000)
+    args = ap.parse_args(argv)
+    import jieba
+
+    from kg.extract import build_nlp, extract_article
+    from kg.normalize import to_match_text
+    from kg.records import Article
+
+    texts = make_articles(args.chars)
+    n = sum(map(len, texts))
+    nlp = build_nlp()  # also loads the user dictionary into jieba, so the baseline segments the same way
+    jieba.lcut(texts[0])
+    t0 = time.perf_counter()
+    for t in texts:
+        jieba.lcut(t)
+    bare = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for i, t in enumerate(texts):
+        extract_article(Article(id=str(i), text=t), nlp)
+    full = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    for t in texts:
+        to_match_text(t)
+    norm = time.perf_counter() - t0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    res = {"chars": n, "bare_jieba_chars_per_s": n / bare, "pipeline_chars_per_s": n / full,
+           "ratio_pipeline_to_bare": bare / full, "normalise_share_of_pipeline": norm / full, "peak_rss_mb": peak}
+    print(f"extraction: {n} chars in {len(texts)} articles")
+    print(f"  bare jieba segmentation : {n / bare:,.0f} chars/s")
+    print(f"  full pipeline           : {n / full:,.0f} chars/s")
+    print(f"  ratio pipeline / bare   : {bare / full:.2f}x")
+    print(f"  normalisation share     : {norm / full:.0%} of pipeline time")
+    print(f"  peak RSS                : {peak:.0f} MB")
+    return res
+
+
+if __name__ == "__main__":
+    main()
