@@ -28,7 +28,7 @@ from pathlib import Path
 from kg.errors import InputError
 from kg.records import Article, Skipped
 
-__all__ = ["read_corpus", "read_file", "decode_bytes", "SUPPORTED_SUFFIXES"]
+__all__ = ["read_corpus", "read_file", "decode_bytes", "to_clean_text", "SUPPORTED_SUFFIXES"]
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 IGNORED_NAMES = frozenset({"readme.md"})
@@ -175,6 +175,7 @@ def decode_bytes(data: bytes) -> str:
                         "undecodable", f"it starts with a {enc.upper()} mark but is not valid {enc.upper()} "
                         f"(byte {exc.start + len(bom)}); {_FIX_ENCODING}"
                     ) from None
+    data = data.rstrip(b"\x00")  # zero padding after a preallocated/interrupted download
     if b"\x00" in data:
         raise _reject("binary", "it contains NUL bytes (a binary file?); convert it to text or remove it")
     try:
@@ -294,10 +295,13 @@ def _parse_html(text: str) -> tuple[str, dict[str, str]]:
         time = root.find("time", attrs={"datetime": True})
         if time:
             meta["date"] = str(time["datetime"])
+    # Mark block boundaries with NUL (already removed from the text), collapse HTML whitespace,
+    # then turn the marks into line breaks.
     for block in root.find_all(_BLOCK_TAGS):
-        block.insert_before(NavigableString("\n"))
-        block.append(NavigableString("\n"))
-    lines = (_SPACES.sub(" ", line).strip() for line in root.get_text("").split("\n"))
+        block.insert_before(NavigableString("\x00"))
+        block.append(NavigableString("\x00"))
+    flat = _SPACES.sub(" ", root.get_text(""))
+    lines = (line.strip() for line in flat.split("\x00"))
     return "\n".join(line for line in lines if line), meta
 
 
@@ -363,24 +367,25 @@ def read_file(path: Path, root: Path) -> tuple[list[Article], list[Skipped]]:
 
 
 def _walk(root: Path, real_root: Path):
-    """Yield ``(path, problem)`` in sorted order; ``problem`` is a Skipped or None."""
+    """Yield ``(path, problem)`` sorted by relative path; ``problem`` is a Skipped or None."""
+    found: list[tuple[str, Path]] = []
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d)))
-        for name in sorted(filenames):
-            if name.startswith(".") or name.lower() in IGNORED_NAMES:
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and not os.path.islink(os.path.join(dirpath, d))]
+        for name in filenames:
+            if not name.startswith(".") and name.lower() not in IGNORED_NAMES:
+                path = Path(dirpath, name)
+                found.append((path.relative_to(root).as_posix(), path))
+    for rel, path in sorted(found):
+        if path.is_symlink():
+            try:
+                target = path.resolve(strict=True)
+            except (OSError, RuntimeError):
+                yield path, Skipped(rel, "unreadable", f"{rel}: broken symbolic link; fix or remove it")
                 continue
-            path = Path(dirpath, name)
-            rel = path.relative_to(root).as_posix()
-            if path.is_symlink():
-                try:
-                    target = path.resolve(strict=True)
-                except (OSError, RuntimeError):
-                    yield path, Skipped(rel, "unreadable", f"{rel}: broken symbolic link; fix or remove it")
-                    continue
-                if not target.is_relative_to(real_root):
-                    yield path, Skipped(rel, "outside-corpus", f"{rel}: links to {target}, outside the corpus; copy the file in instead")
-                    continue
-            yield path, None
+            if not target.is_relative_to(real_root):
+                yield path, Skipped(rel, "outside-corpus", f"{rel}: links to {target}, outside the corpus; copy the file in instead")
+                continue
+        yield path, None
 
 
 def read_corpus(root: Path) -> tuple[list[Article], list[Skipped]]:
@@ -412,3 +417,15 @@ def _replace_id(art: Article, new_id: str) -> Article:
     from dataclasses import replace
 
     return replace(art, id=new_id)
+
+
+def read_jsonl(path: Path) -> tuple[list[Article], list[Skipped]]:
+    """Read a JSON Lines file of articles whatever its extension (`kg extract --jsonl`)."""
+    path = Path(path)
+    try:
+        text = decode_bytes(path.read_bytes())
+    except InputError as exc:
+        return [], [Skipped(path.as_posix(), getattr(exc, "reason", "undecodable"), f"{path}: {exc}")]
+    except OSError as exc:
+        return [], [Skipped(path.as_posix(), "unreadable", f"{path}: cannot read ({exc.strerror})")]
+    return _read_jsonl(to_clean_text(text), path, path.as_posix())

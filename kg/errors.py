@@ -10,7 +10,11 @@ class ConfigError(KGError):
 
 
 class InputError(KGError):
-    """An input file or record cannot be used."""
+    """An input file or record cannot be used; ``reason`` is a short code for the build report."""
+
+    def __init__(self, message: str, reason: str = "invalid"):
+        super().__init__(message)
+        self.reason = reason
 
 
 class QueryError(KGError):

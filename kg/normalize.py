@@ -20,6 +20,7 @@ so ``to_match_key(text) == to_match_text(text)[0]`` always holds.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -116,25 +117,57 @@ def to_match_key(text: str) -> str:
     return to_simplified(lower_ascii(to_halfwidth(strip_format(text))))
 
 
+# Planes holding every Cf character and every character that NFKC changes (Unicode 15):
+# BMP, SMP (maths letters), SIP (CJK compatibility ideographs) and plane 14 (tags).
+_SPECIAL_PLANES = (range(0x0000, 0x30000), range(0xE0000, 0xE1000))
+
+
+@lru_cache(maxsize=None)
+def _special_chars() -> re.Pattern[str]:
+    """A regex matching characters that to_match_text must handle one by one (built once, ~0.1 s)."""
+    ranges: list[list[int]] = []
+    for plane in _SPECIAL_PLANES:
+        for code in plane:
+            if 0xD800 <= code <= 0xDFFF:
+                continue
+            ch = chr(code)
+            if _is_format(ch) or not unicodedata.is_normalized("NFKC", ch):
+                if ranges and ranges[-1][1] == code - 1:
+                    ranges[-1][1] = code
+                else:
+                    ranges.append([code, code])
+    body = "".join(
+        re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
+    )
+    return re.compile(f"[{body}]")
+
+
 def to_match_text(text: str) -> tuple[str, list[int]]:
     """Normalise ``text`` like :func:`to_match_key` and map each character back.
 
     Returns ``(norm, index)`` where ``norm[i]`` comes from ``text[index[i]]``;
     ``len(index) == len(norm) + 1`` and ``index[-1] == len(text)``, so a span
     ``norm[a:b]`` (``b > a``) corresponds to ``text[index[a]:index[b - 1] + 1]``.
+    Plain stretches are copied whole; only Cf and NFKC-changed characters are looked at one by one.
     """
-    chars: list[str] = []
+    parts: list[str] = []
     index: list[int] = []
-    if text.isascii():
-        chars = list(text)
-        index = list(range(len(text)))
-    else:
-        for i, ch in enumerate(text):
-            if _is_format(ch):
-                continue
-            out = _nfkc_char(ch)
-            chars.extend(out)
-            index.extend([i] * len(out))
+    pos = 0
+    if not text.isascii():
+        for m in _special_chars().finditer(text):
+            i = m.start()
+            if i > pos:
+                parts.append(text[pos:i])
+                index.extend(range(pos, i))
+            ch = text[i]
+            if not _is_format(ch):
+                out = _nfkc_char(ch)
+                parts.append(out)
+                index.extend([i] * len(out))
+            pos = i + 1
+    if pos < len(text):
+        parts.append(text[pos:])
+        index.extend(range(pos, len(text)))
     index.append(len(text))
-    norm = to_simplified(lower_ascii("".join(chars)))
+    norm = to_simplified(lower_ascii("".join(parts)))
     return norm, index
