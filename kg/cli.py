@@ -35,3 +35,7 @@ def main() -> None:
 for _module in (extraction_commands, analysis_commands, views_commands, query_commands):
     for _cmd in _module.commands:
         main.add_command(_cmd)
+
+
+if __name__ == "__main__":
+    main()

@@ -117,3 +117,22 @@ def test_build_missing_corpus_is_a_clear_error(tmp_path):
 
     with pytest.raises(KGError, match="does not exist"):
         run_build(tmp_path / "nope", tmp_path / "o")
+
+
+def test_build_is_byte_identical_whatever_the_hash_seed(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a1.md").write_text(ARTICLE, encoding="utf-8")
+    outs = []
+    for seed in ("1", "4242"):
+        out = tmp_path / f"o{seed}"
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        subprocess.run([sys.executable, "-m", "kg.cli", "build", str(corpus), "--out", str(out), "--no-cache",
+                        "--no-validate"], check=True, env=env, capture_output=True)
+        outs.append(out)
+    for name in ("graph.nt", "graph.ttl"):
+        assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
