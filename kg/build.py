@@ -13,7 +13,7 @@ from kg.extract import build_nlp, extract_article
 from kg.graph.build import to_graph
 from kg.graph.serialize import write_graph
 from kg.graph.validate import validate_graph
-from kg.io import write_atomic
+from kg.io import build_lock, write_atomic
 from kg.lexicon import read_lexicon
 from kg.ontology import read_ontology
 from kg.records import Extraction, Skipped
@@ -28,36 +28,59 @@ class BuildResult:
     outputs: list[Path]
 
 
-def extract_all(articles, settings: Settings = DEFAULT, use_cache: bool = True, progress=None):
-    """Extract every article, reusing cached results; a failure in one article skips only that article."""
+_WORKER_NLP = None
+
+
+def _init_worker(settings: Settings) -> None:
+    global _WORKER_NLP
+    _WORKER_NLP = build_nlp(settings)
+
+
+def _extract_safely(art, nlp=None):
+    """Extraction or a Skipped record: one bad article must not stop the build."""
+    try:
+        return extract_article(art, nlp or _WORKER_NLP)
+    except Exception as exc:
+        return Skipped(art.path or art.id, "extraction-error", f"extraction failed: {exc!r}")
+
+
+def extract_all(articles, settings: Settings = DEFAULT, use_cache: bool = True, jobs: int = 1):
+    """Extract every article, reusing cached results. With jobs > 1, worker processes each build the
+    pipeline once and send back plain records; the result is the same as with one job."""
     cache = ExtractionCache(settings.cache_dir / "extract", rules_fingerprint(settings)) if use_cache else None
-    nlp = None
-    out, skipped, cached = [], [], 0
-    for art in articles:
-        x = cache.get(art) if cache else None
-        if x is not None:
-            cached += 1
-        else:
-            if nlp is None:
-                nlp = build_nlp(settings)
-            try:
-                x = extract_article(art, nlp)
-            except Exception as exc:  # one bad article must not stop the build
-                skipped.append(Skipped(art.path or art.id, "extraction-error", f"extraction failed: {exc!r}"))
-                continue
-            if cache:
-                cache.put(x)
+    found = {i: cache.get(a) for i, a in enumerate(articles)} if cache else {}
+    todo = [(i, a) for i, a in enumerate(articles) if found.get(i) is None]
+    if jobs > 1 and len(todo) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
+            results = list(pool.map(_extract_safely, [a for _, a in todo], chunksize=8))
+    else:
+        nlp = build_nlp(settings) if todo else None
+        results = [_extract_safely(a, nlp) for _, a in todo]
+    fresh = dict(zip((i for i, _ in todo), results))
+    out, skipped = [], []
+    for i in range(len(articles)):
+        x = found.get(i) or fresh[i]
+        if isinstance(x, Skipped):
+            skipped.append(x)
+            continue
+        if i in fresh and cache:
+            cache.put(x)
         out.append(x)
-        if progress:
-            progress(art)
-    return out, skipped, cached
+    return out, skipped, len(articles) - len(todo)
 
 
 def run_build(corpus: Path, out_dir: Path, settings: Settings = DEFAULT, validate: bool = True,
-              use_cache: bool = True) -> BuildResult:
+              use_cache: bool = True, jobs: int = 1, wait: bool = False) -> BuildResult:
     corpus, out_dir = Path(corpus), Path(out_dir)
     if not corpus.is_dir():
         raise InputError(f"corpus folder {corpus} does not exist. Pass a folder of .txt/.md/.html/.jsonl articles.")
+    with build_lock(out_dir, wait=wait):
+        return _build(corpus, out_dir, settings, validate, use_cache, jobs)
+
+
+def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_cache: bool, jobs: int) -> BuildResult:
     t = {}
     t0 = time.perf_counter()
     lexicon = read_lexicon(settings)  # validate data before reading any article
@@ -69,7 +92,7 @@ def run_build(corpus: Path, out_dir: Path, settings: Settings = DEFAULT, validat
     t["read_corpus"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    extractions, failed, cached = extract_all(articles, settings, use_cache)
+    extractions, failed, cached = extract_all(articles, settings, use_cache, jobs)
     skipped = skipped + failed
     t["extract"] = time.perf_counter() - t0
 

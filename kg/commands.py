@@ -15,14 +15,17 @@ from kg.errors import InputError
 @click.option("--out", type=click.Path(path_type=Path), default="build", show_default=True, help="Output folder.")
 @click.option("--no-validate", is_flag=True, help="Skip SHACL validation.")
 @click.option("--no-cache", is_flag=True, help="Re-extract every article.")
-def build(corpus: Path, out: Path, no_validate: bool, no_cache: bool) -> None:
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=1, show_default=True,
+              help="Worker processes for extraction (same result as 1).")
+@click.option("--wait", is_flag=True, help="If another build holds OUT, wait for it instead of exiting.")
+def build(corpus: Path, out: Path, no_validate: bool, no_cache: bool, jobs: int, wait: bool) -> None:
     """Build the knowledge graph from a folder of articles into OUT (graph.ttl, graph.nt, report.json, report.md).
 
     Example: kg build corpus --out build
     """
     from kg.build import run_build
 
-    res = run_build(corpus, out, validate=not no_validate, use_cache=not no_cache)
+    res = run_build(corpus, out, validate=not no_validate, use_cache=not no_cache, jobs=jobs, wait=wait)
     a = res.report["articles"]
     click.echo(f"read {a['read']} articles ({a['from_cache']} from cache), skipped {a['skipped']}; "
                f"{res.report['triples']} triples → {out / 'graph.ttl'}")

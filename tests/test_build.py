@@ -136,3 +136,53 @@ def test_build_is_byte_identical_whatever_the_hash_seed(tmp_path):
         outs.append(out)
     for name in ("graph.nt", "graph.ttl"):
         assert (outs[0] / name).read_bytes() == (outs[1] / name).read_bytes()
+
+
+def test_build_parallel_jobs_give_the_same_graph(tmp_path):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(4):
+        (corpus / f"a{i}.md").write_text(ARTICLE.replace("t1", f"t{i}"), encoding="utf-8")
+    run_build(corpus, tmp_path / "one", use_cache=False, validate=False, jobs=1)
+    run_build(corpus, tmp_path / "two", use_cache=False, validate=False, jobs=2)
+    assert (tmp_path / "one" / "graph.nt").read_bytes() == (tmp_path / "two" / "graph.nt").read_bytes()
+
+
+def test_build_a_second_build_on_the_same_output_exits_with_a_clear_message(tmp_path):
+    from kg.errors import KGError
+    from kg.io import build_lock
+
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a1.md").write_text(ARTICLE, encoding="utf-8")
+    with build_lock(tmp_path / "o"):
+        with pytest.raises(KGError, match="another build"):
+            run_build(corpus, tmp_path / "o", use_cache=False, validate=False)
+
+
+def test_build_rerun_without_changes_rewrites_nothing(tmp_path):
+    from kg.config import Settings
+
+    settings = Settings(cache_dir=tmp_path / "cache")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a1.md").write_text(ARTICLE, encoding="utf-8")
+    run_build(corpus, tmp_path / "o", settings=settings, validate=False)
+    before = (tmp_path / "o" / "graph.nt").stat().st_mtime_ns
+    run_build(corpus, tmp_path / "o", settings=settings, validate=False)
+    assert (tmp_path / "o" / "graph.nt").stat().st_mtime_ns == before
+
+
+def test_build_deleted_article_leaves_no_stale_facts(tmp_path):
+    from kg.config import Settings
+
+    settings = Settings(cache_dir=tmp_path / "cache")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a1.md").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "a2.txt").write_text("中国平安推出了平安好医生。", encoding="utf-8")
+    run_build(corpus, tmp_path / "o", settings=settings, validate=False)
+    assert "平安好医生" in (tmp_path / "o" / "graph.nt").read_text(encoding="utf-8")
+    (corpus / "a2.txt").unlink()
+    run_build(corpus, tmp_path / "o", settings=settings, validate=False)
+    assert "平安好医生" not in (tmp_path / "o" / "graph.nt").read_text(encoding="utf-8")
