@@ -44,6 +44,7 @@ _MAGIC = (
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"\x1f\x8b", "a gzip file"),
     (b"\xd0\xcf\x11\xe0", "an old Office document"),
+    (b"\x7fELF", "an executable (ELF)"),
 )
 _BOMS = (
     (b"\xff\xfe\x00\x00", "utf-32-le"),
@@ -139,6 +140,9 @@ def _detect_legacy(data: bytes) -> str | None:
 def _check_text(text: str, encoding: str) -> str:
     if not text.strip():
         raise _reject("empty", "the file is empty or only whitespace; add the article text or delete the file")
+    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
+    if controls > max(2, len(text) // 20):
+        raise _reject("binary", f"{controls} control characters in {len(text)} (a binary file?); convert it to text or remove it")
     ok, why = _plausibility(text)
     if not ok:
         raise _reject(

@@ -20,7 +20,13 @@ class Ontology:
     labels: dict  # local name -> {"zh": ..., "en": ...}
 
     def ancestors(self, cls: str) -> list[str]:
-        """``cls`` and all its superclasses, nearest first."""
+        """``cls`` and all its superclasses, nearest first (memoised: called in the extraction hot path)."""
+        memo = self.__dict__.setdefault("_memo_ancestors", {})
+        if cls not in memo:
+            memo[cls] = self._ancestors(cls)
+        return memo[cls]
+
+    def _ancestors(self, cls: str) -> list[str]:
         seen: list[str] = []
         todo = [cls]
         while todo:
@@ -33,6 +39,9 @@ class Ontology:
 
     def is_a(self, cls: str, ancestor: str) -> bool:
         return ancestor in self.ancestors(cls)
+
+    def __hash__(self) -> int:
+        return id(self)
 
     def check_class(self, cls: str, where: str) -> None:
         if cls not in self.classes:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from kg.extract.rules import Rules
 from kg.ontology import Ontology
@@ -38,15 +39,18 @@ def find_periods(text: str) -> list[tuple[int, str]]:
 def extract_figures(text: str, sentences, mentions: list[Mention], rules: Rules, onto: Ontology):
     """Yield (FigureRule, subject Mention, value, unit, period, sentence (start, end), match (start, end))."""
     periods = find_periods(text)
+    period_pos = [p for p, _ in periods]
     paragraph_breaks = [m.start() for m in re.finditer(r"\n", text)]
+    starts = [m.start for m in mentions]  # mentions are sorted by start
     seen = set()
     for s0, s1 in sentences:
         sent = text[s0:s1]
+        in_sent = mentions[bisect_left(starts, s0): bisect_left(starts, s1)]
         for rule in rules.figures:
             for m in rule.regex.finditer(sent):
                 a, b = s0 + m.start(), s0 + m.end()
                 clause_start = s0 + max([c.end() for c in _CLAUSE.finditer(sent[: m.start()])] or [0])
-                subj = [x for x in mentions if clause_start <= x.start and x.end <= a and onto.is_a(x.type, "Actor")]
+                subj = [x for x in in_sent if clause_start <= x.start and x.end <= a and onto.is_a(x.type, "Actor")]
                 if not subj:
                     continue
                 value = float(m.group("value")) * SCALE[m.groupdict().get("scale")]
@@ -54,9 +58,10 @@ def extract_figures(text: str, sentences, mentions: list[Mention], rules: Rules,
                 if "cur" in m.groupdict() and m.group("cur"):
                     unit = CURRENCY.get(m.group("cur"), unit)
                 # period: nearest before the figure in this paragraph (a sentence may name it earlier)
-                para_start = max([p for p in paragraph_breaks if p < s0] or [0])
-                cands = [p for pos, p in periods if para_start <= pos < b]
-                period = cands[-1] if cands else None
+                k = bisect_left(paragraph_breaks, s0)
+                para_start = paragraph_breaks[k - 1] if k else 0
+                j = bisect_left(period_pos, b)
+                period = periods[j - 1][1] if j and period_pos[j - 1] >= para_start else None
                 key = (subj[-1].label, rule.kind, round(value, 6), period)
                 if key in seen:
                     continue
