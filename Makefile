@@ -7,7 +7,7 @@ CORPUS ?= corpus
 OUT    ?= build
 STAMP  := $(VENV)/.installed
 
-.PHONY: graph test bench venv clean golden
+.PHONY: graph test bench venv clean golden query
 
 graph: $(STAMP)  ## set up if needed, then build graph, analysis and views from $(CORPUS) into $(OUT)
 	$(KG) build $(CORPUS) --out $(OUT)
@@ -22,6 +22,9 @@ bench: $(STAMP)  ## run the benchmarks (results in bench/out/ and printed)
 
 golden: $(STAMP)  ## regenerate the golden graph of the test fixture article, for review
 	$(BIN)/python -m tests.golden
+
+query: $(STAMP)  ## run a saved query: make query Q=partners ORG=支付宝
+	$(KG) query $(Q) $(if $(ORG),--param org=$(ORG)) $(PARAMS)
 
 venv: $(STAMP)
 
