@@ -13,6 +13,8 @@ WITH_WORDS = ("与", "同", "跟", "和")
 PASSIVE_WORDS = ("被", "获", "遭", "获得")
 FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
 HEAD_WINDOW = 30  # characters between the head and the trigger
+LINK_WORDS = ("是", "为", "成为", "作为")
+AROUND_WINDOW = 40  # "around" patterns: the nearest actor within this many characters on each side, same sentence
 
 
 def _gap_ok(text: str, a: int, b: int, limit: int, allow=FILLER) -> bool:
@@ -117,7 +119,7 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             for t in tails:
                 yield (t, h) if p == "active_reverse" else (h, t)
     elif p == "passive":
-        if not before or not after:
+        if not before:
             return
         pw = [w for w in PASSIVE_WORDS if w in text[max(0, ms[before[-1]].start - 1): t0]]
         # TAIL 被 HEAD TRIGGER
@@ -144,6 +146,35 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         if _gap_ok(text, ms[i].end, t0, 6) and ms[j].start - t1 <= 8:
             for t in _list_starting_at(text, ms, j):
                 yield t, ms[i]
+    elif p in ("around", "around_reverse"):
+        # HEAD … TRIGGER … TAIL across clause punctuation (sentence-level judgement, lower confidence);
+        # 被/遭 right before the trigger swaps the roles (B被A收购 is handled by passive; A被…收购 here)
+        heads_i = [k for k in before if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= AROUND_WINDOW]
+        tails_i = [k for k in after if _typed(onto, ms[k], rule.tail_types) and ms[k].start - t1 <= AROUND_WINDOW]
+        if not heads_i:
+            return
+        if not tails_i:
+            if rule.property in ("partnersWith", "competesWith"):
+                return  # A与B合作 is the "with" pattern's job
+            # A是B的第一大股东 / A为B的子公司 / A对B的收购: both before the trigger, read as (A, B)
+            if len(heads_i) < 2 or not _gap_ok(text, ms[heads_i[-1]].end, t0, 6):
+                return
+            gap = text[ms[heads_i[-2]].end: ms[heads_i[-1]].start]
+            linked = any(w in gap for w in LINK_WORDS)  # A(…)是/成为B的第一大股东
+            if not _gap_ok(text, ms[heads_i[-2]].end, ms[heads_i[-1]].start, AROUND_WINDOW if linked else 6):
+                if not (linked and "。" not in gap and len(gap) <= AROUND_WINDOW):
+                    return
+            h, t = ms[heads_i[-2]], ms[heads_i[-1]]
+            if any(w in text[h.end: t.start] for w in ("被", "遭")):
+                h, t = t, h
+            yield h, t
+            return
+        h = ms[heads_i[-1]]
+        swap = p == "around_reverse"
+        if any(w in text[max(0, t0 - 3): t0] for w in ("被", "遭")):
+            swap = not swap
+        for t in _list_starting_at(text, ms, tails_i[0]):
+            yield (t, h) if swap else (h, t)
     elif p == "title":  # 京东金融副总裁金林 → 金林 executiveOf 京东金融
         if not before or not after:
             return
@@ -160,19 +191,22 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
         for t in r.triggers:
             by_trigger.setdefault(t, []).append(r)
     seen = set()
+    all_triggers = find_triggers(doc, 0, len(text), set(by_trigger))  # one pass over the tokens
     for s0, s1 in sentences:
         ms = [m for m in mentions if s0 <= m.start and m.end <= s1]
         if len(ms) < 2:
             continue
-        for word, t0, t1 in find_triggers(doc, s0, s1, set(by_trigger)):
+        for word, t0, t1 in (t for t in all_triggers if s0 <= t[1] < s1):
             if _negated(text, t0, rules.negations):
                 continue
+            if any(m.start < t0 and t1 == m.end for m in ms):
+                continue  # the word ends a name (惠州控股), it is no trigger
             for rule in by_trigger[word]:
                 for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto):
                     if subj.label == obj.label:
                         continue
                     h_types, t_types = rule.head_types, rule.tail_types
-                    if rule.pattern in ("inside", "owner", "title", "active_reverse"):
+                    if rule.pattern in ("inside", "owner", "title", "active_reverse", "around_reverse"):
                         h_types, t_types = rule.tail_types, rule.head_types
                     if not (_typed(onto, subj, h_types) and _typed(onto, obj, t_types)):
                         continue

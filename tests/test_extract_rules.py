@@ -1,0 +1,133 @@
+"""Every relation rule in ontology/rules/relations.tsv on sentences we wrote: a positive and a negative
+case each, plus entity cases (unseen company names found; names inside other words not found)."""
+from pathlib import Path
+
+import pytest
+
+from kg.extract import build_nlp, extract_article
+from kg.records import Article
+
+RULES_FILE = Path(__file__).resolve().parents[1] / "ontology" / "rules" / "relations.tsv"
+
+
+@pytest.fixture(scope="session")
+def nlp():
+    return build_nlp()
+
+
+def run(nlp, text):
+    return extract_article(Article(id="t", text=text), nlp)
+
+
+# (rule name, sentence, expected (head, property, tail) or None, triple that must NOT appear or None)
+RELATION_CASES = [
+    ("partner_with", "招商银行与腾讯达成合作，共同推出新的服务。", ("招商银行", "partnersWith", "腾讯"), None),
+    ("partner_with", "招商银行与腾讯的高管昨日见面，双方未达成合作。", None, ("招商银行", "partnersWith", "腾讯")),
+    ("partner_join_hands", "京东携手中国银联推出新的支付服务。", ("京东", "partnersWith", "中国银联"), None),
+    ("partner_join_hands", "京东表示，今年不会携手中国银联。", None, ("京东", "partnersWith", "中国银联")),
+    ("partner_list", "苹果、三星和支付宝一拍即合。", ("苹果", "partnersWith", "支付宝"), None),
+    ("partner_list", "苹果、三星和支付宝并未达成合作。", None, ("苹果", "partnersWith", "支付宝")),
+    ("compete_with", "微信支付与支付宝在线下展开竞争。", ("微信支付", "competesWith", "支付宝"), None),
+    ("compete_with", "微信支付在线下的增长很快。支付宝也表示竞争不是重点。", None, ("微信支付", "competesWith", "支付宝")),
+    ("compete_list", "微信支付、支付宝之争愈演愈烈。", ("微信支付", "competesWith", "支付宝"), None),
+    ("compete_list", "微信支付、支付宝的用户都在增长。", None, ("微信支付", "competesWith", "支付宝")),
+    ("launch_product", "蚂蚁集团推出花呗。", ("蚂蚁集团", "launchesProduct", "花呗"), None),
+    ("launch_product", "蚂蚁集团尚未推出花呗。", None, ("蚂蚁集团", "launchesProduct", "花呗")),
+    ("operate_in", "京东金融进军消费金融。", ("京东金融", "operatesIn", "消费金融"), None),
+    ("operate_in", "京东金融没有进军消费金融。", None, ("京东金融", "operatesIn", "消费金融")),
+    ("invest_in", "腾讯入股微众银行。", ("腾讯", "investsIn", "微众银行"), None),
+    ("invest_in", "腾讯否认入股微众银行。", None, ("腾讯", "investsIn", "微众银行")),
+    ("invest_passive", "微众银行获腾讯注资。", ("腾讯", "investsIn", "微众银行"), None),
+    ("invest_passive", "微众银行获得了牌照，腾讯表示满意。", None, ("腾讯", "investsIn", "微众银行")),
+    ("shareholder_of", "网商银行的股东蚂蚁集团表示支持。", ("蚂蚁集团", "investsIn", "网商银行"), None),
+    ("shareholder_of", "网商银行表示，蚂蚁集团的客户增长很快。", None, ("蚂蚁集团", "investsIn", "网商银行")),
+    ("acquire", "阿里巴巴收购易观。", ("阿里巴巴", "acquires", "易观"), None),
+    ("acquire", "阿里巴巴拒绝收购易观。", None, ("阿里巴巴", "acquires", "易观")),
+    ("acquire_passive", "易观被阿里巴巴收购。", ("阿里巴巴", "acquires", "易观"), None),
+    ("acquire_passive", "易观被阿里巴巴收购。", None, ("易观", "acquires", "阿里巴巴")),
+    ("subsidiary_inside", "蚂蚁集团旗下的网商银行表示。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), None),
+    ("subsidiary_inside", "蚂蚁集团旗下的网商银行表示。", None, ("蚂蚁集团", "subsidiaryOf", "网商银行")),
+    ("subsidiary_owns", "蚂蚁集团拥有网商银行。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), None),
+    ("subsidiary_owns", "蚂蚁集团不再拥有网商银行。", None, ("网商银行", "subsidiaryOf", "蚂蚁集团")),
+    ("executive_title", "京东金融副总裁金林表示。", ("金林", "executiveOf", "京东金融"), None),
+    ("executive_title", "京东金融表示，副总裁的人选尚未确定。", None, None),
+    ("publish_report", "易观发布《中国第三方支付市场报告》。", ("易观", "publishes", "中国第三方支付市场报告"), None),
+    ("publish_report", "易观没有发布《中国第三方支付市场报告》。", None, ("易观", "publishes", "中国第三方支付市场报告")),
+    ("acquire_around", "小米以数亿元的价格，收购了易观。", ("小米", "acquires", "易观"), None),
+    ("acquire_around", "易观，被小米以数亿元收购。", None, ("易观", "acquires", "小米")),
+    ("invest_around", "华为目前已持有易观约一成的股份。", ("华为", "investsIn", "易观"), None),
+    ("invest_around", "华为表示，已没有持有易观的股份。", None, ("华为", "investsIn", "易观")),
+    ("holder_around", "小米是易观的第一大股东。", ("小米", "investsIn", "易观"), None),
+    ("holder_around", "小米是易观的第一大股东。", None, ("易观", "investsIn", "小米")),
+    ("subsidiary_around", "百度是一家公司，旗下，有度小满。", ("度小满", "subsidiaryOf", "百度"), None),
+    ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
+    ("partner_around", "华为昨日宣布，将在多个城市合作，伙伴为招商银行。", ("华为", "partnersWith", "招商银行"), None),
+    ("partner_around", "华为昨日宣布，不会签约招商银行。", None, ("华为", "partnersWith", "招商银行")),
+    ("compete_around", "在手机市场，华为的竞争对手，首先是小米。", ("华为", "competesWith", "小米"), None),
+    ("compete_around", "华为的手机卖得好，小米的电视卖得好。", None, ("华为", "competesWith", "小米")),
+]
+
+
+def _rule_names():
+    lines = [l for l in RULES_FILE.read_text(encoding="utf-8").splitlines() if l.strip() and not l.startswith("#")]
+    return {l.split("\t")[0] for l in lines[1:]}
+
+
+def test_every_relation_rule_has_a_positive_and_a_negative_case():
+    pos = {r for r, _, want, _ in RELATION_CASES if want}
+    neg = {r for r, _, want, bad in RELATION_CASES if bad or not want}
+    assert _rule_names() <= pos, _rule_names() - pos
+    assert _rule_names() <= neg, _rule_names() - neg
+
+
+@pytest.mark.parametrize("rule, text, want, bad", RELATION_CASES,
+                         ids=[f"{c[0]}-{'pos' if c[2] else 'neg'}-{i}" for i, c in enumerate(RELATION_CASES)])
+def test_relation_rule(nlp, rule, text, want, bad):
+    x = run(nlp, text)
+    got = {(r.head, r.type, r.tail) for r in x.relations}
+    if want:
+        assert want in got, got
+    if bad:
+        assert bad not in got, got
+    if not want and not bad:
+        assert not any(r.type == "executiveOf" for r in x.relations), got
+
+
+# names that must NOT be found inside other words (FINDINGS.md)
+@pytest.mark.parametrize("text, label", [
+    ("他住在北京东城区。", "京东"),
+    ("京东方发布了新的面板。", "京东"),
+    ("这是一家三星级酒店。", "三星"),
+    ("施工行业的工资上涨。", "中国工商银行"),
+    ("其中行业龙头表现最好。", "中国银行"),
+    ("中国银行业协会发布公告。", "中国银行"),
+    ("平安夜的商场人很多。", "中国平安"),
+    ("菜场里的白条鸡卖完了。", "白条"),
+    ("游客前往阿里山旅游。", "阿里巴巴"),
+    ("互联网联盟召开会议。", "网联"),
+])
+def test_names_inside_other_words_are_not_entities(nlp, text, label):
+    x = run(nlp, text)
+    assert label not in {m.label for m in x.mentions}, [(m.text, m.label) for m in x.mentions]
+
+
+@pytest.mark.parametrize("text, name", [
+    ("昨日，华信钢铁与东海证券签署了协议。", "华信钢铁"),      # unseen name + industry word
+    ("江南重工股份公告称，公司将停牌。", "江南重工股份"),
+    ("该项目由TCL集团负责。", "TCL集团"),                   # ASCII name + suffix
+    ("万科公告称销售额继续增长。", "万科"),                 # name from jieba's dictionary tags
+])
+def test_unseen_company_names_are_found(nlp, text, name):
+    x = run(nlp, text)
+    assert name in {m.text for m in x.mentions}, [(m.text, m.label) for m in x.mentions]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("万科的门口种了很多树。", "万科"),  # name-like words are proposed only in sentences about companies
+    ("市场份额环比上升，权威机构表示。", "环比"),
+    ("三大银行与四大机构均表示。", "三大"),
+    ("风控能力很重要。", "风控"),
+])
+def test_common_words_are_not_company_names(nlp, text, word):
+    x = run(nlp, text)
+    assert word not in {m.text for m in x.mentions}
