@@ -22,19 +22,26 @@ def extract_article(article: Article, nlp: Language) -> Extraction:
     def span(a: int, b: int) -> tuple[int, int]:
         return back[a], back[b - 1] + 1 if b > a else back[a]
 
+    # unseen names are labelled by their surface form: take it from the original text, so labels keep
+    # their case (TCL集团, not tcl集团); known entities keep their canonical name
+    rename: dict[str, str] = {}
     mentions = []
     for m in doc._.kg_mentions:
         s, e = span(m.start, m.end)
-        mentions.append(Mention(text[s:e], s, e, m.label, m.type, m.source))
+        label = m.label
+        if m.source != "lexicon" and label == norm[m.start:m.end]:
+            label = rename.setdefault(m.label, text[s:e].strip())
+        mentions.append(Mention(text[s:e], s, e, label, m.type, m.source))
+    relabel = lambda lab: rename.get(lab, lab)
     relations = []
     for rule, subj, obj, (s0, s1) in doc._.kg_relations:
         s, e = span(s0, s1)
-        relations.append(Relation(subj.label, rule.property, obj.label, subj.type, obj.type, text[s:e], s, e,
+        relations.append(Relation(relabel(subj.label), rule.property, relabel(obj.label), subj.type, obj.type, text[s:e], s, e,
                                   rule.rule, rule.confidence))
     observations = []
     for rule, subj, value, unit, period, (s0, s1), _ in doc._.kg_figures:
         s, e = span(s0, s1)
-        observations.append(Observation(subj.label, rule.kind, value, unit, period, text[s:e], s, e, rule.rule,
+        observations.append(Observation(relabel(subj.label), rule.kind, value, unit, period, text[s:e], s, e, rule.rule,
                                         rule.confidence))
     return Extraction(article, tuple(mentions), tuple(relations), tuple(observations))
 
