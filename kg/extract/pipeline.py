@@ -62,32 +62,29 @@ def make_entities(nlp: Language, name: str, settings_key: str):
     return component
 
 
-@Language.factory("kg_relations", default_config={"settings_key": "default"},
-                  assigns=["doc._.kg_relations"], requires=["doc._.kg_mentions"])
-def make_relations(nlp: Language, name: str, settings_key: str):
-    s = _settings(settings_key)
-    rules, onto = read_rules(s), read_ontology(s.path(s.ontology_file))
+def _mention_stage(attr: str, extract):
+    """A component that runs ``extract(doc, sentences, mentions incl. coreferences, rules, onto)``
+    and stores the list under ``doc._.<attr>``."""
 
-    def component(doc: Doc) -> Doc:
-        mentions = sorted(doc._.kg_mentions + doc._.kg_corefs, key=lambda m: (m.start, -m.end))
-        doc._.kg_relations = list(extract_relations(doc, doc._.kg_sentences, mentions, rules, onto))
-        return doc
+    def make(nlp: Language, name: str, settings_key: str):
+        s = _settings(settings_key)
+        rules, onto = read_rules(s), read_ontology(s.path(s.ontology_file))
 
-    return component
+        def component(doc: Doc) -> Doc:
+            mentions = sorted(doc._.kg_mentions + doc._.kg_corefs, key=lambda m: (m.start, -m.end))
+            doc._.set(attr, list(extract(doc, doc._.kg_sentences, mentions, rules, onto)))
+            return doc
+
+        return component
+
+    return make
 
 
-@Language.factory("kg_figures", default_config={"settings_key": "default"},
-                  assigns=["doc._.kg_figures"], requires=["doc._.kg_mentions"])
-def make_figures(nlp: Language, name: str, settings_key: str):
-    s = _settings(settings_key)
-    rules, onto = read_rules(s), read_ontology(s.path(s.ontology_file))
-
-    def component(doc: Doc) -> Doc:
-        mentions = sorted(doc._.kg_mentions + doc._.kg_corefs, key=lambda m: (m.start, -m.end))
-        doc._.kg_figures = list(extract_figures(doc.text, doc._.kg_sentences, mentions, rules, onto))
-        return doc
-
-    return component
+Language.factory("kg_relations", default_config={"settings_key": "default"}, assigns=["doc._.kg_relations"],
+                 requires=["doc._.kg_mentions"], func=_mention_stage("kg_relations", extract_relations))
+Language.factory("kg_figures", default_config={"settings_key": "default"}, assigns=["doc._.kg_figures"],
+                 requires=["doc._.kg_mentions"],
+                 func=_mention_stage("kg_figures", lambda doc, *rest: extract_figures(doc.text, *rest)))
 
 
 def build_nlp(settings: Settings = DEFAULT) -> Language:
