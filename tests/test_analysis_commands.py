@@ -79,3 +79,23 @@ def test_analysis_cli_missing_graph_says_how_to_fix(tmp_path):
 def test_analysis_views_help_has_example(cmd):
     res = CliRunner().invoke(main, [cmd, "--help"])
     assert res.exit_code == 0 and "Example: kg " + cmd in res.output
+
+
+def test_analysis_adds_ranked_tables_to_the_build_report_once(tmp_path):
+    build = _build(tmp_path)
+    (build / "report.md").write_text("# Build report\n", encoding="utf-8")
+    for _ in range(2):
+        assert CliRunner().invoke(main, ["analyze", str(build)]).exit_code == 0
+    text = (build / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# Build report\n")
+    assert text.count("Top 10 by pagerank") == 1
+
+
+def test_analysis_projection_can_keep_one_relation_type(tmp_path):
+    import csv
+
+    build = _build(tmp_path)
+    res = CliRunner().invoke(main, ["analyze", str(build), "--relation", "partnersWith", "--class", "Actor"])
+    assert res.exit_code == 0, res.output
+    rows = list(csv.DictReader((build / "centrality.csv").open(encoding="utf-8")))
+    assert rows and all(r["class"] not in ("Scenario", "Person", "Product") for r in rows)
