@@ -310,7 +310,7 @@ def test_corpus_missing_root(tmp_path):
 # --------------------------------------------------------------------------- real corpora
 
 MAIN_CORPUS = Path(__file__).resolve().parents[1] / "corpus"
-REAL_CORPUS = Path("/work/shared/corpus-real")
+REAL_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus-real"  # ../shared beside the repo
 
 
 @pytest.mark.skipif(not MAIN_CORPUS.is_dir(), reason="sample corpus not present")
