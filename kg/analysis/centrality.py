@@ -28,6 +28,13 @@ EXACT_LIMIT = 2000  # above this many nodes: sampled betweenness/closeness, igra
 SAMPLES = 200       # sampled sources for betweenness/closeness on large graphs
 
 
+
+def _sample_size(n: int, k: int | None, exact_limit: int) -> int | None:
+    """Number of sampled sources, or None for the exact computation."""
+    if k is None and n > exact_limit:
+        k = SAMPLES
+    return None if k is not None and k >= n else k
+
 def _use_igraph(G: nx.Graph, backend: str, exact_limit: int) -> bool:
     if backend == "networkx":
         return False
@@ -82,10 +89,7 @@ def betweenness(G: nx.Graph, *, k: int | None = None, seed: int = 0,
     n = G.number_of_nodes()
     if n == 0:
         return {}
-    if k is None and n > exact_limit:
-        k = SAMPLES
-    if k is not None and k >= n:
-        k = None
+    k = _sample_size(n, k, exact_limit)
     if _use_igraph(G, backend, exact_limit):
         H, nodes = _igraph.to_igraph(G)
         if k is None:
@@ -133,10 +137,7 @@ def closeness(G: nx.Graph, *, k: int | None = None, seed: int = 0,
     n = G.number_of_nodes()
     if n == 0:
         return {}
-    if k is None and n > exact_limit:
-        k = SAMPLES
-    if k is not None and k >= n:
-        k = None
+    k = _sample_size(n, k, exact_limit)
     if k is None and not _use_igraph(G, backend, exact_limit):
         return nx.closeness_centrality(G)
     comp_size = {}

@@ -94,13 +94,16 @@ def render_ego(data: ViewData, *, ego: int = 10, top: int = 150, **_) -> dict[st
     return out
 
 
+
+def _linked_top(data: ViewData, H, top: int):
+    """H without isolated nodes, cut to the ``top`` entities by PageRank when larger."""
+    H = H.subgraph([v for v in H if H.degree(v) > 0])
+    return H.subgraph(_top_nodes(data, H, max(top, 1))) if H.number_of_nodes() > top else H
+
 @register("partnerships", "合作网络 Partnerships",
           "partnersWith among organisations and platforms; edge width = supporting articles.")
 def render_partnerships(data: ViewData, *, top: int = 150, **_) -> dict[str, str]:
-    H = data.partnerships
-    H = H.subgraph([v for v in H if H.degree(v) > 0])
-    keep = _top_nodes(data, H, max(top, 1)) if H.number_of_nodes() > top else list(H)
-    H = H.subgraph(keep)
+    H = _linked_top(data, data.partnerships, top)
     nodes, edges, legend = _network(data, H, edge_labels=False)
     return {"partnerships.html": to_pyvis_html(
         nodes, edges, heading="合作网络 Partnership network",
@@ -111,10 +114,7 @@ def render_partnerships(data: ViewData, *, top: int = 150, **_) -> dict[str, str
 @register("scenarios", "场景布局 Scenarios",
           "Organisations and platforms linked to the scenarios they operate in (with the scenario hierarchy).")
 def render_scenarios(data: ViewData, *, top: int = 150, **_) -> dict[str, str]:
-    H = data.scenarios
-    H = H.subgraph([v for v in H if H.degree(v) > 0])
-    if H.number_of_nodes() > top:
-        H = H.subgraph(_top_nodes(data, H, top))
+    H = _linked_top(data, data.scenarios, top)
     nodes, edges, legend = _network(data, H, edge_labels=H.number_of_edges() <= 60)
     return {"scenarios.html": to_pyvis_html(
         nodes, edges, heading="场景布局 Actors and scenarios",
