@@ -13,6 +13,7 @@ graph: $(STAMP)  ## set up if needed, then build graph, analysis and views from 
 	$(KG) build $(CORPUS) --out $(OUT)
 	$(KG) analyze $(OUT)
 	$(KG) views $(OUT)
+	$(KG) store $(OUT)
 
 test: $(STAMP)  ## run the test suite
 	$(BIN)/python -m pytest -q

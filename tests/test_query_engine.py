@@ -218,3 +218,45 @@ def test_query_store_reloads_only_when_files_change(tmp_path):
     graph.write_text(graph.read_text(encoding="utf-8") + "\nkge:新 a kg:Company .\n", encoding="utf-8")
     store = open_store(tmp_path / "s", [graph])
     assert len(store) == n + 1
+
+
+# the definition top_pagerank.rq must agree with: every member compared with every other member
+PAIRWISE_TOP = """SELECT ?class ?rank ?entity ?name ?pageRank WHERE {
+  { SELECT ?entity ?class ?pageRank (COUNT(?other) + 1 AS ?rank) WHERE {
+      ?entity a ?class ; kg:pageRank ?pageRank . FILTER(STRSTARTS(STR(?class), STR(kg:)))
+      OPTIONAL { ?other a ?class ; kg:pageRank ?otherRank . FILTER(?otherRank > ?pageRank) }
+    } GROUP BY ?entity ?class ?pageRank }
+  FILTER(?rank <= ?top)
+  ?entity rdfs:label ?name . FILTER(lang(?name) = "zh")
+}"""
+
+
+def _ranking_graph(path: Path) -> Path:
+    """More than 100 scored entities: a big class that fills the upper set, a low-scored class that
+    has no member in it, a small high-scored class, and ties everywhere."""
+    lines = ["@prefix kg: <https://w3id.org/fintech-kg/ontology#> .", "@prefix kge: <https://w3id.org/fintech-kg/entity/> .",
+             "@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    members = ([("Company", f"公司{i}", 0.5 + (i // 2) / 1000) for i in range(130)]
+               + [("JointStockBank", f"银行{i}", 0.01 + (i // 3) / 10000) for i in range(30)]
+               + [("Person", f"人物{i}", 0.9 - (i // 2) / 100) for i in range(5)])
+    for cls, name, score in members:
+        lines.append(f'kge:{name} a kg:{cls} ; rdfs:label "{name}"@zh ; kg:pageRank {score:.6f} .')
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("top", [1, 2, 3, 10])
+def test_query_top_pagerank_matches_pairwise_ranking(tmp_path, top):
+    from rdflib import Literal
+    from rdflib.namespace import XSD
+
+    graph = _ranking_graph(tmp_path / "ranks.ttl")
+    fast = resolve_query("top_pagerank").text
+    bindings = {"top": Literal(top, datatype=XSD.integer)}
+    for backend in (RdflibBackend.from_files([graph]), OxigraphBackend.from_files([graph])):
+        expected = backend.query(PAIRWISE_TOP, bindings).as_strings()
+        got = backend.query(fast, bindings)
+        assert got.as_strings() == expected
+        classes = {str(row[0]).rsplit("#", 1)[1] for row in got.rows}
+        assert classes == {"Company", "JointStockBank", "Person"}
+        assert {str(r[3]) for r in got.rows if str(r[0]).endswith('Company') and int(r[1]) == 1} == {"公司128", "公司129"}

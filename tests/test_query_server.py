@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from kg.query.engine import RdflibBackend
-from kg.query.saved import bind_params, list_saved_queries
+from kg.query.saved import Param, SavedQuery, bind_params, list_saved_queries
 from kg.query.server import ServerSettings, build_server
 from kg.query.store import OxigraphBackend
 
@@ -191,3 +191,41 @@ def test_query_endpoint_unreachable_is_clean_error():
 
     with pytest.raises(QueryError, match="cannot reach"):
         RemoteBackend(f"http://127.0.0.1:{_free_port()}/query").query("ASK {}")
+
+
+def _push_fixture(base):
+    from kg.query.engine import ontology_files
+    from kg.query.remote import push_files
+
+    push_files(base + "/store", [FIXTURE, *ontology_files()])
+
+
+def test_query_endpoint_construct_describe_ask(oxigraph_server):
+    from click.testing import CliRunner
+    from rdflib import Literal, URIRef
+
+    from kg.cli import main
+    from kg.query.remote import RemoteBackend
+
+    _push_fixture(oxigraph_server)
+    remote = RemoteBackend(oxigraph_server + "/query")
+    construct = "CONSTRUCT { ?b kg:partnersWith ?a } WHERE { ?a kg:partnersWith ?b }"
+    got = remote.query(construct)
+    assert got.kind == "CONSTRUCT" and got.vars == ("subject", "predicate", "object")
+    assert got.rows and got.as_strings() == RdflibBackend.from_files([FIXTURE]).query(construct).as_strings()
+    # DESCRIBE differs between engines (Oxigraph: the resource's outgoing triples); compare with embedded Oxigraph
+    describe = "DESCRIBE kge:支付宝"
+    card = remote.query(describe)
+    assert card.as_strings() == OxigraphBackend.from_files([FIXTURE]).query(describe).as_strings()
+    zfb = URIRef("https://w3id.org/fintech-kg/entity/支付宝")
+    assert (zfb, URIRef("http://www.w3.org/2000/01/rdf-schema#label"), Literal("支付宝", lang="zh")) in card.rows
+    assert {row[0] for row in card.rows} == {zfb}
+    assert remote.query("ASK { kge:支付宝 kg:partnersWith kge:大润发 }").boolean is True
+    assert remote.query("ASK { kge:支付宝 kg:partnersWith kge:微信支付 }").boolean is False
+    # parameters are bound in CONSTRUCT queries too
+    q = SavedQuery("c", "CONSTRUCT { ?e kg:competesWith ?r } WHERE { ?e rdfs:label ?org ; kg:competesWith|^kg:competesWith ?r }",
+                   params=(Param("org"),))
+    assert [str(r[2]).rsplit("/", 1)[1] for r in remote.query(q.text, bind_params(q, {"org": "支付宝"})).rows] == ["微信支付"]
+    cli = CliRunner().invoke(main, ["query", construct, "--endpoint", oxigraph_server + "/query", "--format", "tsv"])
+    assert cli.exit_code == 0, cli.output
+    assert "kge:" in cli.output or "https://w3id.org/fintech-kg/entity/" in cli.output

@@ -1,4 +1,4 @@
-"""``kg query``, ``kg serve`` and ``kg push``."""
+"""``kg query``, ``kg serve``, ``kg store`` and ``kg push``."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,11 +10,17 @@ from kg.query.engine import RdflibBackend, default_graph_files
 from kg.query.formats import FORMATS, render
 from kg.query.saved import bind_params, parse_param_args, resolve_query
 
-__all__ = ["commands", "query", "serve", "push"]
+__all__ = ["commands", "query", "serve", "store", "push"]
 
 
-def _graph_files(graphs: tuple[str, ...]) -> list[Path]:
-    return [Path(g) for g in graphs] if graphs else default_graph_files()
+def _graph_files(graphs: tuple[str, ...], store: str | None = None) -> list[Path]:
+    if graphs:
+        return [Path(g) for g in graphs]
+    if store:  # the same files `kg store build` fills it from, so the two never undo each other
+        from kg.query.refresh import store_source_files
+
+        return store_source_files()
+    return default_graph_files()
 
 
 def make_backend(graphs: tuple[str, ...] = (), store: str | None = None, endpoint: str | None = None,
@@ -27,7 +33,7 @@ def make_backend(graphs: tuple[str, ...] = (), store: str | None = None, endpoin
     if store or engine == "oxigraph":
         from kg.query.store import OxigraphBackend
 
-        return OxigraphBackend.from_files(_graph_files(graphs), store)
+        return OxigraphBackend.from_files(_graph_files(graphs, store), store)
     return RdflibBackend.from_files(_graph_files(graphs))
 
 
@@ -39,7 +45,8 @@ def make_backend(graphs: tuple[str, ...] = (), store: str | None = None, endpoin
               help="Value of a saved query's parameter (repeatable), bound as an RDF term.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--store", type=click.Path(file_okay=False),
-              help="Use (and fill if needed) a persistent Oxigraph store in this folder.")
+              help="Use a persistent Oxigraph store in this folder (e.g. build/store), first refreshed "
+                   "from the graph files: only changed triples are applied.")
 @click.option("--endpoint", metavar="URL", help="Query an external SPARQL endpoint instead of a local graph.")
 @click.option("--list", "list_only", is_flag=True, help="List the saved queries and their parameters.")
 def query(query_arg, graphs, params, fmt, store, endpoint, list_only):
@@ -101,6 +108,28 @@ def serve(graphs, host, port, timeout, max_rows, engine, store):
         server.server_close()
 
 
+@click.command("store")
+@click.argument("build_dir", default="build", type=click.Path(file_okay=False, exists=True))
+@click.option("--store", "store_dir", type=click.Path(file_okay=False),
+              help="Store folder. Default: BUILD_DIR/store.")
+def store(build_dir, store_dir):
+    """Fill the persistent Oxigraph store from a build, applying only the triples that changed.
+
+    Reads BUILD_DIR/graph.nt, BUILD_DIR/analysis.ttl and the ontology; compares
+    them with the record kept beside the store (kg-loaded.nt, kg-store.json)
+    and removes/inserts only the difference. Unchanged files touch nothing; a
+    missing or damaged record means a full reload. `make graph` runs this.
+
+    Example: kg store build   (then: kg query partners --param org=支付宝 --store build/store)
+    """
+    from kg.query.refresh import store_source_files
+    from kg.query.store import fill_store
+
+    target = Path(store_dir) if store_dir else Path(build_dir) / "store"
+    _, done = fill_store(target, store_source_files(build_dir))
+    click.echo(f"store {target}: {done.describe()}")
+
+
 @click.command()
 @click.option("--endpoint", required=True, metavar="URL",
               help="Graph Store Protocol URL of the server, e.g. http://localhost:7878/store (Oxigraph).")
@@ -121,4 +150,4 @@ def push(endpoint, graphs, graph_iri, append):
     click.echo(f"pushed {len(files)} file(s), {sent} bytes, to {endpoint}")
 
 
-commands = [query, serve, push]
+commands = [query, serve, store, push]

@@ -15,6 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Mapping, Sequence
@@ -86,8 +87,30 @@ class QueryResult:
     truncated: bool = False
 
     def as_strings(self) -> list[tuple[str, ...]]:
-        """Rows as tuples of strings (N-Triples form, '' when unbound), sorted: for comparing engines."""
-        return sorted(tuple("" if t is None else t.n3() for t in row) for row in self.rows)
+        """Rows as tuples of strings (N-Triples form, '' when unbound), sorted: for comparing engines.
+
+        Numbers are written in one canonical form, because Oxigraph stores a
+        number's value and rdflib its text: ``"0.003070"^^xsd:decimal`` from
+        rdflib and ``"0.00307"^^xsd:decimal`` from Oxigraph compare equal.
+        """
+        return sorted(tuple(_comparable(t) for t in row) for row in self.rows)
+
+
+_NUMERIC = {f"http://www.w3.org/2001/XMLSchema#{t}" for t in (
+    "decimal", "integer", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+    "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedInt", "unsignedLong")}
+
+
+def _comparable(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, Literal) and term.datatype is not None and str(term.datatype) in _NUMERIC:
+        try:
+            value = Decimal(str(term).strip()).normalize()
+        except InvalidOperation:
+            return term.n3()
+        return f'"{value:f}"^^<{term.datatype}>'
+    return term.n3()
 
 
 @dataclass(frozen=True)

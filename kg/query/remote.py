@@ -1,7 +1,9 @@
 """An external SPARQL server: push the graph with the Graph Store Protocol, query it with the SPARQL Protocol.
 
-Tested against Oxigraph server (``oxigraph serve``: query URL ``…/query``,
-store URL ``…/store``); Jena Fuseki uses ``/DATASET/query`` and ``/DATASET/data``.
+SELECT and ASK answers are read as SPARQL JSON results, CONSTRUCT and DESCRIBE
+answers as N-Triples (or Turtle). Tested against Oxigraph server (``oxigraph
+serve``: query URL ``…/query``, store URL ``…/store``); Jena Fuseki uses
+``/DATASET/query`` and ``/DATASET/data``.
 """
 from __future__ import annotations
 
@@ -15,17 +17,20 @@ from typing import Mapping, Sequence
 from rdflib import BNode, Literal, URIRef
 
 from kg.errors import QueryError
-from kg.query.engine import PREFIXES, QueryResult, check_query, with_values
+from kg.query.engine import PREFIXES, QueryResult, check_query, to_rdflib_term, with_values
 
 __all__ = ["RemoteBackend", "push_files"]
 
 _TURTLE_TYPES = {".ttl": "text/turtle", ".nt": "application/n-triples"}
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.9"
+_GRAPH_FORMATS = {"application/n-triples": "N_TRIPLES", "text/plain": "N_TRIPLES", "text/turtle": "TURTLE",
+                  "application/x-turtle": "TURTLE"}
 
 
-def _http(req: urllib.request.Request, timeout: float) -> tuple[int, bytes]:
+def _http(req: urllib.request.Request, timeout: float) -> tuple[int, str, bytes]:
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
-            return resp.status, resp.read()
+            return resp.status, resp.headers.get("Content-Type", ""), resp.read()
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace")[:500]
         raise QueryError(f"{req.get_method()} {req.full_url} failed: HTTP {exc.code}: {body.strip()}") from None
@@ -73,27 +78,46 @@ class RemoteBackend:
         checked = check_query(text)
         full = _prologue() + with_values(text, bindings)
         check_query(full, check_terms=False)
-        if checked.kind in ("CONSTRUCT", "DESCRIBE"):
-            raise QueryError("CONSTRUCT/DESCRIBE are not supported with --endpoint yet; use SELECT")
+        graph_result = checked.kind in ("CONSTRUCT", "DESCRIBE")
         data = urllib.parse.urlencode({"query": full}).encode("utf-8")
         req = urllib.request.Request(
             self.endpoint, data=data, method="POST",
-            headers={"Accept": "application/sparql-results+json",
+            headers={"Accept": _GRAPH_ACCEPT if graph_result else "application/sparql-results+json",
                      "Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
         )
-        _, body = _http(req, self.timeout)
-        try:
-            doc = json.loads(body)
-        except ValueError:
-            raise QueryError(f"{self.endpoint} did not answer with SPARQL JSON results") from None
-        if "boolean" in doc:
-            return QueryResult("ASK", boolean=bool(doc["boolean"]))
-        vars_ = tuple(doc["head"]["vars"])
-        rows = [tuple(_term(b[v]) if v in b else None for v in vars_) for b in doc["results"]["bindings"]]
-        truncated = bool(doc.get("truncated")) or (max_rows is not None and len(rows) > max_rows)
+        _, media, body = _http(req, self.timeout)
+        if graph_result:
+            rows = _triples(body, media, self.endpoint)
+            vars_, kind, truncated = ("subject", "predicate", "object"), "CONSTRUCT", False
+        else:
+            try:
+                doc = json.loads(body)
+            except ValueError:
+                raise QueryError(f"{self.endpoint} did not answer with SPARQL JSON results") from None
+            if "boolean" in doc:
+                return QueryResult("ASK", boolean=bool(doc["boolean"]))
+            vars_ = tuple(doc["head"]["vars"])
+            rows = [tuple(_term(b[v]) if v in b else None for v in vars_) for b in doc["results"]["bindings"]]
+            kind, truncated = "SELECT", bool(doc.get("truncated"))
+        truncated = truncated or (max_rows is not None and len(rows) > max_rows)
         if max_rows is not None:
             rows = rows[:max_rows]
-        return QueryResult("SELECT", vars_, tuple(rows), truncated=truncated)
+        return QueryResult(kind, vars_, tuple(rows), truncated=truncated)
+
+
+def _triples(body: bytes, media: str, endpoint: str) -> list[tuple]:
+    """The triples of a CONSTRUCT/DESCRIBE answer (N-Triples or Turtle) as rows of rdflib terms."""
+    import pyoxigraph as ox
+
+    name = _GRAPH_FORMATS.get(media.split(";")[0].strip().lower())
+    if name is None:
+        raise QueryError(f"{endpoint} answered a CONSTRUCT/DESCRIBE with {media or 'no content type'}; "
+                         "expected N-Triples or Turtle")
+    try:
+        return [(to_rdflib_term(t.subject), to_rdflib_term(t.predicate), to_rdflib_term(t.object))
+                for t in ox.parse(input=body, format=getattr(ox.RdfFormat, name))]
+    except (SyntaxError, ValueError) as exc:
+        raise QueryError(f"{endpoint} sent a graph that cannot be parsed: {exc}") from None
 
 
 def push_files(store_url: str, files: Sequence[str | Path], *, graph: str | None = None,

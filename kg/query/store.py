@@ -1,15 +1,13 @@
 """A persistent Oxigraph store (pyoxigraph) answering the same queries as the in-memory rdflib graph.
 
-``kg query --store DIR`` opens (or fills) ``DIR``; the store remembers the
-SHA-256 of each file it was loaded from, so reopening it with unchanged files
-costs nothing and a changed file triggers a reload (of everything: a file's
-triples are not tracked separately). Parameters are bound as a VALUES block
-of terms serialised by pyoxigraph (see :func:`kg.query.engine.with_values`).
+``kg query --store DIR`` and ``kg store BUILD_DIR`` open (or fill) ``DIR`` and
+bring it up to date with the graph files through :mod:`kg.query.refresh`:
+unchanged files touch nothing, changed files add and remove only the triples
+that differ. Parameters are bound as a VALUES block of terms serialised by
+pyoxigraph (see :func:`kg.query.engine.with_values`).
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from pathlib import Path
 from typing import Mapping, Sequence
 
@@ -18,22 +16,13 @@ from rdflib import BNode, Literal, URIRef
 
 from kg.errors import QueryError
 from kg.query.engine import PREFIXES, QueryResult, check_query, ontology_files, to_rdflib_term, with_values
+from kg.query.refresh import FORMATS as _FORMATS, Refresh, refresh_store
 
-__all__ = ["OxigraphBackend", "open_store", "to_oxigraph_term"]
-
-_MANIFEST = "kg-sources.json"
-_FORMATS = {".ttl": ox.RdfFormat.TURTLE, ".nt": ox.RdfFormat.N_TRIPLES, ".nq": ox.RdfFormat.N_QUADS, ".trig": ox.RdfFormat.TRIG}
+__all__ = ["OxigraphBackend", "fill_store", "open_store", "to_oxigraph_term"]
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _load(store: ox.Store, files: Sequence[Path]) -> None:
+def _memory_store(files: Sequence[Path]) -> ox.Store:
+    store = ox.Store()
     for path in files:
         if not path.exists():
             raise QueryError(f"graph file {path} does not exist")
@@ -44,33 +33,31 @@ def _load(store: ox.Store, files: Sequence[Path]) -> None:
             store.bulk_load(path=str(path), format=fmt)
         except (SyntaxError, ValueError, OSError) as exc:
             raise QueryError(f"cannot load graph file {path} into the store: {exc}") from None
+    return store
 
 
-def open_store(directory: str | Path | None, files: Sequence[str | Path], *, with_ontology: bool = True) -> ox.Store:
-    """Open the store in ``directory`` (in memory when None), (re)loading ``files`` if they changed."""
+def fill_store(directory: str | Path, files: Sequence[str | Path], *,
+               with_ontology: bool = True) -> tuple[ox.Store, Refresh]:
+    """Open the store in ``directory`` and bring it to exactly ``files`` (+ the ontology); say what changed."""
     files = [Path(p) for p in files] + (ontology_files() if with_ontology else [])
-    if directory is None:
-        store = ox.Store()
-        _load(store, files)
-        return store
     directory = Path(directory)
+    if directory.is_dir() and any(directory.iterdir()) and not (directory / "CURRENT").exists():
+        raise QueryError(f"{directory} is not empty and holds no Oxigraph store; give a new or empty folder, "
+                         "e.g. build/store")
     directory.mkdir(parents=True, exist_ok=True)
     try:
         store = ox.Store(str(directory))
     except OSError as exc:
-        raise QueryError(f"cannot open the store in {directory}: {exc} (is another process using it?)") from None
-    manifest = directory / _MANIFEST
-    wanted = {str(p.resolve()): _sha256(p) for p in files if p.exists()}
-    try:
-        current = json.loads(manifest.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        current = None
-    if current != wanted or len(wanted) != len(files):
-        store.clear()
-        _load(store, files)
-        store.flush()
-        manifest.write_text(json.dumps(wanted, ensure_ascii=False, indent=1), encoding="utf-8")
-    return store
+        raise QueryError(f"cannot open the store in {directory}: {exc} (is another process, e.g. `kg serve`, "
+                         "using it? stop it and retry)") from None
+    return store, refresh_store(store, directory, files)
+
+
+def open_store(directory: str | Path | None, files: Sequence[str | Path], *, with_ontology: bool = True) -> ox.Store:
+    """Open the store in ``directory`` (in memory when None), refreshed to hold exactly ``files``."""
+    if directory is None:
+        return _memory_store([Path(p) for p in files] + (ontology_files() if with_ontology else []))
+    return fill_store(directory, files, with_ontology=with_ontology)[0]
 
 
 def to_oxigraph_term(term):
