@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import networkx as nx
@@ -17,6 +15,7 @@ from rdflib import Graph
 
 from kg.analysis import INTEGER_SCORES, SCORES
 from kg.config import KG_NS
+from kg.io import write_atomic
 
 __all__ = ["write_text_atomic", "fmt", "ranked", "to_centrality_csv", "to_analysis_ttl",
            "to_analysis_md", "to_graphml", "to_gexf", "read_centrality_csv", "CSV_COLUMNS"]
@@ -26,21 +25,11 @@ CSV_COLUMNS = ["iri", "label", "class", "group", *SCORES]
 
 
 def write_text_atomic(path: Path | str, text: str) -> Path:
-    """Write UTF-8 text to a temp file beside ``path`` and move it into place."""
+    """Write UTF-8 text so that ``path`` is always the old or the new complete file (``kg.io.write_atomic``:
+    a pid-named temp file that the next build can recognise as stale, unchanged files left alone)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp creates 0600; give the usual file mode
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    write_atomic(path, text)
     return path
 
 

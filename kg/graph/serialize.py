@@ -14,8 +14,13 @@ def to_turtle(g: Graph) -> str:
 
 
 def to_sorted_ntriples(g: Graph) -> str:
-    """Sorted N-Triples: the diffable artefact (no blank nodes are minted by the graph stage)."""
-    lines = g.serialize(format="nt").splitlines()
+    """Sorted N-Triples: the diffable artefact (no blank nodes are minted by the graph stage).
+
+    Triples are split at newline characters only: ``str.splitlines`` would also cut at characters that
+    N-Triples keeps unescaped inside literals (U+2028, U+0085, form feed, U+001C-U+001E) and so corrupt
+    the file.
+    """
+    lines = g.serialize(format="nt").split("\n")
     return "\n".join(sorted(set(l for l in lines if l.strip()))) + "\n"
 
 
