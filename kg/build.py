@@ -1,22 +1,27 @@
 """`kg build`: corpus → extraction (cached) → graph → SHACL → build/graph.ttl + report. I/O lives here."""
 from __future__ import annotations
 
+import hashlib
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterable, Iterator
+
+from rdflib import Graph
 
 from kg.cache import ExtractionCache, rules_fingerprint
 from kg.config import DEFAULT, Settings
 from kg.corpus import read_corpus
 from kg.errors import InputError
 from kg.extract import build_nlp, extract_article
-from kg.graph.build import to_graph
-from kg.graph.serialize import write_graph
-from kg.graph.validate import validate_graph
+from kg.graph.build import add_extraction, new_graph
+from kg.graph.serialize import to_sorted_ntriples, write_graph
+from kg.graph.validate import ShaclResult, to_focus_nodes, validate_graph
 from kg.io import build_lock, write_atomic
 from kg.lexicon import read_lexicon
 from kg.ontology import read_ontology
-from kg.records import Extraction, Skipped
+from kg.records import Article, Extraction, Skipped
 from kg import report as reporting
 
 
@@ -29,6 +34,7 @@ class BuildResult:
 
 
 _WORKER_NLP = None
+CHUNK = 64  # articles looked up in the cache (and sent to the workers) at a time
 
 
 def _init_worker(settings: Settings) -> None:
@@ -44,31 +50,63 @@ def _extract_safely(art, nlp=None):
         return Skipped(art.path or art.id, "extraction-error", f"extraction failed: {exc!r}")
 
 
-def extract_all(articles, settings: Settings = DEFAULT, use_cache: bool = True, jobs: int = 1):
-    """Extract every article, reusing cached results. With jobs > 1, worker processes each build the
-    pipeline once and send back plain records; the result is the same as with one job."""
-    cache = ExtractionCache(settings.cache_dir / "extract", rules_fingerprint(settings)) if use_cache else None
-    found = {i: cache.get(a) for i, a in enumerate(articles)} if cache else {}
-    todo = [(i, a) for i, a in enumerate(articles) if found.get(i) is None]
-    if jobs > 1 and len(todo) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+def _chunks(items: Iterable, n: int) -> Iterator[list]:
+    chunk = []
+    for x in items:
+        chunk.append(x)
+        if len(chunk) == n:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
 
-        with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,)) as pool:
-            results = list(pool.map(_extract_safely, [a for _, a in todo], chunksize=8))
-    else:
-        nlp = build_nlp(settings) if todo else None
-        results = [_extract_safely(a, nlp) for _, a in todo]
-    fresh = dict(zip((i for i, _ in todo), results))
+
+def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DEFAULT, use_cache: bool = True,
+                     jobs: int = 1, stats: dict | None = None) -> Iterator[Extraction | Skipped]:
+    """Extract articles one chunk at a time, in order, reusing cached results: memory does not grow with
+    the corpus. ``articles`` may be a corpus folder. With jobs > 1, worker processes each build the
+    pipeline once and send back plain records; the result is the same as with one job.
+    ``stats["from_cache"]`` counts the articles that were not re-extracted."""
+    if isinstance(articles, (str, Path)):
+        articles, skipped = read_corpus(Path(articles))
+        yield from skipped
+    cache = ExtractionCache(settings.cache_dir / "extract", rules_fingerprint(settings)) if use_cache else None
+    stats = {} if stats is None else stats
+    stats.setdefault("from_cache", 0)
+    nlp, pool = None, None
+    try:
+        for chunk in _chunks(articles, CHUNK * max(1, jobs)):
+            found = [cache.get(a) if cache else None for a in chunk]
+            todo = [a for a, x in zip(chunk, found) if x is None]
+            stats["from_cache"] += len(chunk) - len(todo)
+            if jobs > 1 and len(todo) > 1:
+                if pool is None:
+                    from concurrent.futures import ProcessPoolExecutor
+
+                    pool = ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(settings,))
+                fresh = iter(list(pool.map(_extract_safely, todo, chunksize=8)))
+            else:
+                if todo and nlp is None:
+                    nlp = build_nlp(settings)
+                fresh = (_extract_safely(a, nlp) for a in todo)
+            for x in found:
+                if x is None:
+                    x = next(fresh)
+                    if cache and not isinstance(x, Skipped):
+                        cache.put(x)
+                yield x
+    finally:
+        if pool is not None:
+            pool.shutdown()
+
+
+def extract_all(articles, settings: Settings = DEFAULT, use_cache: bool = True, jobs: int = 1):
+    """All extractions of ``articles`` as (extractions, skipped, number taken from the cache)."""
+    stats: dict = {}
     out, skipped = [], []
-    for i in range(len(articles)):
-        x = found.get(i) or fresh[i]
-        if isinstance(x, Skipped):
-            skipped.append(x)
-            continue
-        if i in fresh and cache:
-            cache.put(x)
-        out.append(x)
-    return out, skipped, len(articles) - len(todo)
+    for x in iter_extractions(articles, settings, use_cache, jobs, stats):
+        (skipped if isinstance(x, Skipped) else out).append(x)
+    return out, skipped, stats["from_cache"]
 
 
 def run_build(corpus: Path, out_dir: Path, settings: Settings = DEFAULT, validate: bool = True,
@@ -91,28 +129,94 @@ def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_
     articles, skipped = read_corpus(corpus)
     t["read_corpus"] = time.perf_counter() - t0
 
+    # extraction and graph construction stream: each article's facts go into the graph as it is extracted
     t0 = time.perf_counter()
-    extractions, failed, cached = extract_all(articles, settings, use_cache, jobs)
-    skipped = skipped + failed
-    t["extract"] = time.perf_counter() - t0
-
-    t0 = time.perf_counter()
-    g = to_graph(extractions, lexicon, onto)
-    t["graph"] = time.perf_counter() - t0
+    g, extractions, stats, t_graph = new_graph(), [], {}, 0.0
+    for x in iter_extractions(articles, settings, use_cache, jobs, stats):
+        if isinstance(x, Skipped):
+            skipped.append(x)
+            continue
+        t1 = time.perf_counter()
+        add_extraction(g, x, lexicon, onto)
+        t_graph += time.perf_counter() - t1
+        extractions.append(x)
+    t["extract"] = time.perf_counter() - t0 - t_graph
+    t["graph"] = t_graph
 
     shacl = None
     if validate:
         t0 = time.perf_counter()
-        shacl = validate_graph(g, settings)
+        shacl = validate_changes(g, out_dir, settings, jobs) if use_cache else validate_graph(g, settings, jobs=jobs)
         t["shacl"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
     outputs = write_graph(g, out_dir)
+    if shacl is not None:
+        write_state(out_dir, settings, shacl)
     t["write"] = time.perf_counter() - t0
     files_seen = len({x.article.path.split(":")[0] for x in extractions} | {s.path.split(":")[0] for s in skipped})
-    rep = reporting.to_report(extractions, skipped, shacl, t, files_seen, cached, len(g))
+    rep = reporting.to_report(extractions, skipped, shacl, t, files_seen, stats["from_cache"], len(g))
     write_atomic(out_dir / "report.json", reporting.to_json(rep))
     write_atomic(out_dir / "report.md", reporting.to_markdown(rep))
     if shacl is not None and not shacl.conforms:
         write_atomic(out_dir / "shacl.txt", shacl.text)
     return BuildResult(extractions, skipped, rep, outputs + [out_dir / "report.json", out_dir / "report.md"])
+
+
+# ----------------------------------------------------------------------------- incremental SHACL validation
+# OUT/.shacl-state.json remembers that OUT/graph.nt (by hash) was validated, with which shapes and ontology.
+# The next build validates only the nodes whose result can differ (kg.graph.validate.to_focus_nodes);
+# anything else (no state, another fingerprint, a failed or changed previous graph, big changes) validates
+# the whole graph.
+STATE_FILE = ".shacl-state.json"
+VALIDATOR_VERSION = "1"
+MAX_CHANGED_SHARE = 0.25  # above this share of changed triples, validating everything is as fast
+
+
+def _state_key(settings: Settings) -> str:
+    return f"{VALIDATOR_VERSION}:{rules_fingerprint(settings)}"
+
+
+def _sha256(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def write_state(out_dir: Path, settings: Settings, shacl) -> None:
+    state = {"key": _state_key(settings), "graph_nt_sha256": _sha256(out_dir / "graph.nt"),
+             "conforms": shacl.conforms}
+    write_atomic(out_dir / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
+
+
+def read_previous_graph(out_dir: Path, settings: Settings) -> set[str] | None:
+    """The lines of the previous graph.nt if it was validated, conformed, and nothing has changed since."""
+    try:
+        state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
+        raw = (out_dir / "graph.nt").read_bytes()
+    except (OSError, ValueError):
+        return None
+    if not isinstance(state, dict) or state.get("key") != _state_key(settings) or state.get("conforms") is not True \
+            or state.get("graph_nt_sha256") != hashlib.sha256(raw).hexdigest():
+        return None
+    return set(raw.decode("utf-8").splitlines())
+
+
+def _parse_nt(lines: set[str]) -> Graph:
+    return Graph().parse(data="\n".join(sorted(lines)) + "\n", format="nt")
+
+
+def validate_changes(g: Graph, out_dir: Path, settings: Settings = DEFAULT, jobs: int = 1) -> ShaclResult:
+    """SHACL-validate ``g``; if OUT holds a validated, conforming previous graph, only what changed."""
+    before = read_previous_graph(out_dir, settings)
+    if before is None:
+        return validate_graph(g, settings, jobs=jobs)
+    now = set(to_sorted_ntriples(g).splitlines())
+    now.discard("")
+    before.discard("")
+    added, removed = now - before, before - now
+    if len(added) + len(removed) > MAX_CHANGED_SHARE * max(1, len(now)):
+        return validate_graph(g, settings, jobs=jobs)
+    focus = to_focus_nodes(g, _parse_nt(added), _parse_nt(removed), settings)
+    return validate_graph(g, settings, focus=focus)

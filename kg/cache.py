@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from dataclasses import asdict
 from pathlib import Path
 
 from kg.config import PIPELINE_VERSION, Settings
-from kg.io import write_atomic
 from kg.records import Article, Extraction, Mention, Observation, Relation
 
 
@@ -48,6 +49,24 @@ class ExtractionCache:
         d = {"mentions": [asdict(m) for m in x.mentions], "relations": [asdict(r) for r in x.relations],
              "observations": [asdict(o) for o in x.observations]}
         try:
-            write_atomic(self._path(x.article), json.dumps(d, ensure_ascii=False, sort_keys=True))
+            _write_replace(self._path(x.article), json.dumps(d, ensure_ascii=False, sort_keys=True))
         except OSError:
             pass  # a read-only cache directory only costs speed
+
+
+def _write_replace(path: Path, text: str) -> None:
+    """Write a temporary file and move it into place, without fsync (5 ms a file: 50 s for 10,000 articles).
+    A reader sees the old entry or the new one; an entry torn by a power cut fails to parse and counts
+    as missing."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise

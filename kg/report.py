@@ -24,7 +24,9 @@ def to_report(extractions: list[Extraction], skipped: list[Skipped], shacl, timi
         "relations_by_type": dict(sorted(Counter(r.type for x in extractions for r in x.relations).items())),
         "observations_by_kind": dict(sorted(Counter(o.kind for x in extractions for o in x.observations).items())),
         "triples": triples,
-        "shacl": {"conforms": shacl.conforms, "violations": shacl.violations} if shacl else None,
+        "shacl": {"conforms": shacl.conforms, "violations": shacl.violations,
+                  "checked": "all" if shacl.focus_nodes is None else f"{shacl.focus_nodes} changed nodes"}
+        if shacl else None,
         "timings_s": {k: round(v, 3) for k, v in timings.items()},
     }
 
@@ -40,7 +42,8 @@ def to_markdown(report: dict) -> str:
              f"files seen: {a['files_seen']}. Triples: {report['triples']}.", ""]
     sh = report["shacl"]
     if sh is not None:
-        lines += [f"SHACL: {'conforms' if sh['conforms'] else 'DOES NOT CONFORM'} ({sh['violations']} violations).", ""]
+        lines += [f"SHACL: {'conforms' if sh['conforms'] else 'DOES NOT CONFORM'} ({sh['violations']} violations; "
+                  f"checked: {sh.get('checked', 'all')}).", ""]
     for title, key in (("Entities by type", "entities_by_type"), ("Relations by type", "relations_by_type"),
                        ("Observations by kind", "observations_by_kind")):
         lines += [f"## {title}", "", "| type | count |", "|---|---|"]

@@ -3,7 +3,7 @@ import json
 from pathlib import Path
 
 import pytest
-from rdflib import Graph
+from rdflib import RDF, RDFS, Graph, Literal
 
 from kg.build import run_build
 
@@ -186,3 +186,158 @@ def test_build_deleted_article_leaves_no_stale_facts(tmp_path):
     (corpus / "a2.txt").unlink()
     run_build(corpus, tmp_path / "o", settings=settings, validate=False)
     assert "平安好医生" not in (tmp_path / "o" / "graph.nt").read_text(encoding="utf-8")
+
+
+# ----------------------------------------------------------------------------- streaming and incremental SHACL
+
+def test_build_extraction_streams_articles_chunk_by_chunk():
+    from kg.build import CHUNK, iter_extractions
+    from kg.records import Article
+
+    pulled = []
+
+    def articles():
+        for i in range(CHUNK * 3):
+            pulled.append(i)
+            yield Article(id=f"a{i}", text="支付宝与大润发签订了合同。", content_hash=f"{i:064x}")
+
+    stream = iter_extractions(articles(), use_cache=False)
+    first = next(stream)
+    assert first.article.id == "a0"
+    assert len(pulled) == CHUNK  # the rest of the corpus has not been read yet
+    assert [x.article.id for x in stream] == [f"a{i}" for i in range(1, CHUNK * 3)]
+
+
+def _broken_cases():
+    from tests.test_ontology_files import BROKEN
+
+    return BROKEN
+
+
+@pytest.mark.parametrize("case,edit,expected", _broken_cases(), ids=[b[0] for b in _broken_cases()])
+def test_validate_entailment_finds_what_pyshacl_rdfs_finds(case, edit, expected, monkeypatch):
+    from tests.test_ontology_files import _conforming_graph
+
+    import kg.graph.validate
+    from kg.graph.validate import validate_graph
+
+    g = _conforming_graph()
+    edit(g)
+    size = len(g)
+    ours = validate_graph(g)
+    theirs = validate_graph(g, inference="rdfs")
+    monkeypatch.setattr(kg.graph.validate, "PARALLEL_MIN_TRIPLES", 0)
+    parallel = validate_graph(g, jobs=2)  # one shape per task on two forked workers
+    assert not ours.conforms and not theirs.conforms and not parallel.conforms
+    assert ours.violations == theirs.violations == parallel.violations
+    component = expected.get("rdfs", expected.get("*"))[0]
+    assert component in ours.text and component in parallel.text
+    assert len(g) == size  # the entailed triples were taken out again
+
+
+def test_validate_focus_includes_the_nodes_pointing_at_a_node_whose_class_changed():
+    from rdflib import Namespace
+    from tests.test_ontology_files import _conforming_graph
+
+    from kg.config import ENTITY_NS, KG_NS
+    from kg.graph.validate import to_focus_nodes
+
+    KG, KGE = Namespace(KG_NS), Namespace(ENTITY_NS)
+    g = _conforming_graph()
+    changed = (KGE["支付宝"], RDF.type, KG.FinancialProduct)
+    g.add(changed)
+    pointing = set(g.subjects(None, KGE["支付宝"]))
+    assert pointing  # mentions and observations about 支付宝
+    focus = to_focus_nodes(g, [changed], [])
+    assert KGE["支付宝"] in focus and pointing <= focus
+    label_only = (KGE["支付宝"], RDFS.label, Literal("支付宝钱包", lang="en"))
+    g.add(label_only)
+    assert not pointing <= to_focus_nodes(g, [label_only], [])  # classes unchanged: only the node itself
+
+
+def _incremental(tmp_path, n=2):
+    from kg.config import Settings
+
+    settings = Settings(cache_dir=tmp_path / "cache")
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    for i in range(n):
+        (corpus / f"a{i}.md").write_text(ARTICLE.replace("t1", f"t{i}"), encoding="utf-8")
+    first = run_build(corpus, tmp_path / "o", settings=settings)
+    return settings, corpus, first
+
+
+def test_build_rebuild_validates_only_what_changed(tmp_path):
+    settings, corpus, first = _incremental(tmp_path)
+    assert first.report["shacl"]["checked"] == "all"
+    (corpus / "new.txt").write_text("中国平安推出了平安好医生。", encoding="utf-8")
+    second = run_build(corpus, tmp_path / "o", settings=settings)
+    assert second.report["shacl"]["conforms"] is True
+    assert second.report["shacl"]["checked"].endswith("changed nodes")
+    third = run_build(corpus, tmp_path / "o", settings=settings)
+    assert third.report["shacl"]["checked"] == "0 changed nodes"
+
+
+@pytest.mark.parametrize("breakage", ["new article", "old entity"])
+def test_build_rebuild_still_fails_on_a_broken_change(tmp_path, monkeypatch, breakage):
+    from rdflib import Namespace
+
+    import kg.build
+    from kg.config import ENTITY_NS, KG_NS
+
+    KG, KGE = Namespace(KG_NS), Namespace(ENTITY_NS)
+    settings, corpus, _ = _incremental(tmp_path)
+    (corpus / "new.txt").write_text("中国平安推出了平安好医生。", encoding="utf-8")
+    real = kg.build.add_extraction
+
+    def add_broken(g, x, lexicon, onto):
+        real(g, x, lexicon, onto)
+        if x.article.id == "new":
+            if breakage == "new article":
+                g.remove((None, KG.contentHash, None))  # every article loses its hash; only "new" is re-checked
+            else:
+                g.add((KGE["支付宝"], RDF.type, KG.FinancialProduct))  # an actor that is also a product
+
+    monkeypatch.setattr(kg.build, "add_extraction", add_broken)
+    res = run_build(corpus, tmp_path / "o", settings=settings)
+    assert res.report["shacl"]["conforms"] is False
+    assert res.report["shacl"]["checked"] != "all"
+    assert (tmp_path / "o" / "shacl.txt").exists()
+    monkeypatch.undo()
+    after = run_build(corpus, tmp_path / "o", settings=settings)  # a failed graph is re-checked in full
+    assert after.report["shacl"] == {"conforms": True, "violations": 0, "checked": "all"}
+
+
+def test_build_rebuild_validates_everything_if_the_graph_file_was_changed(tmp_path):
+    settings, corpus, _ = _incremental(tmp_path)
+    nt = tmp_path / "o" / "graph.nt"
+    nt.write_text(nt.read_text(encoding="utf-8") + "<urn:x> <urn:y> <urn:z> .\n", encoding="utf-8")
+    res = run_build(corpus, tmp_path / "o", settings=settings)
+    assert res.report["shacl"]["checked"] == "all"
+
+
+@pytest.mark.parametrize("case,edit,expected", _broken_cases(), ids=[b[0] for b in _broken_cases()])
+def test_validate_focused_on_the_change_finds_what_a_full_validation_finds(case, edit, expected):
+    from tests.test_ontology_files import _conforming_graph
+
+    from kg.graph.validate import to_focus_nodes, validate_graph
+
+    before, g = _conforming_graph(), _conforming_graph()
+    edit(g)
+    focus = to_focus_nodes(g, set(g) - set(before), set(before) - set(g))
+    assert validate_graph(before, focus=focus).conforms  # the same nodes pass in the unbroken graph
+    full, focused = validate_graph(g), validate_graph(g, focus=focus)
+    assert not focused.conforms
+    assert focused.violations == full.violations
+    component = expected.get("rdfs", expected.get("*"))[0]
+    assert component in focused.text and component in full.text
+
+
+def test_build_cache_entry_torn_by_a_crash_counts_as_missing(tmp_path):
+    settings, corpus, first = _incremental(tmp_path, n=1)
+    entries = list((tmp_path / "cache" / "extract").rglob("*.json"))
+    assert len(entries) == 1 and not list((tmp_path / "cache").rglob("*.tmp"))
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # cache entries are not fsynced: a power cut can tear one
+    second = run_build(corpus, tmp_path / "o2", settings=settings)
+    assert second.report["articles"]["from_cache"] == 0
+    assert (tmp_path / "o2" / "graph.nt").read_bytes() == (tmp_path / "o" / "graph.nt").read_bytes()

@@ -83,15 +83,24 @@ def add_extraction(g: Graph, x: Extraction, lexicon: Lexicon, onto: Ontology) ->
     if a.path:
         g.add((art, KG.sourceFile, Literal(a.path)))
     types = {}
+    entity: dict[str, URIRef] = {}  # label -> IRI, for this article (the first class given wins, as in add_entity)
+    mentioned: set[URIRef] = set()
+
+    def mention(label: str, cls: str) -> URIRef:
+        e = entity.get(label)
+        if e is None:
+            e = entity[label] = add_entity(g, label, cls, lexicon, onto)
+        if e not in mentioned:
+            mentioned.add(e)
+            g.add((e, KG.mentionedIn, art))
+        return e
+
     for m in x.mentions:
-        e = add_entity(g, m.label, m.type, lexicon, onto)
-        g.add((e, KG.mentionedIn, art))
+        mention(m.label, m.type)
         types[m.label] = m.type
     for r in x.relations:
-        s = add_entity(g, r.head, r.head_type, lexicon, onto)
-        o = add_entity(g, r.tail, r.tail_type, lexicon, onto)
-        g.add((s, KG.mentionedIn, art))
-        g.add((o, KG.mentionedIn, art))
+        s = mention(r.head, r.head_type)
+        o = mention(r.tail, r.tail_type)
         p = KG[r.type]
         g.add((s, p, o))
         m = mention_iri(a.id, r.start, r.end, r.head, r.type, r.tail)
