@@ -49,6 +49,10 @@ RELATION_CASES = [
     ("subsidiary_inside", "蚂蚁集团旗下的网商银行表示。", None, ("蚂蚁集团", "subsidiaryOf", "网商银行")),
     ("subsidiary_owns", "蚂蚁集团拥有网商银行。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), None),
     ("subsidiary_owns", "蚂蚁集团不再拥有网商银行。", None, ("网商银行", "subsidiaryOf", "蚂蚁集团")),
+    ("subsidiary_owns", "蚂蚁集团控股网商银行。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), ("蚂蚁集团", "acquires", "网商银行")),
+    ("controller_around", "网商银行的控股股东蚂蚁集团发布公告。", ("网商银行", "subsidiaryOf", "蚂蚁集团"),
+     ("蚂蚁集团", "investsIn", "网商银行")),
+    ("controller_around", "网商银行的控股股东蚂蚁集团发布公告。", None, ("蚂蚁集团", "subsidiaryOf", "网商银行")),
     ("executive_title", "京东金融副总裁金林表示。", ("金林", "executiveOf", "京东金融"), None),
     ("executive_title", "京东金融表示，副总裁的人选尚未确定。", None, None),
     ("publish_report", "易观发布《中国第三方支付市场报告》。", ("易观", "publishes", "中国第三方支付市场报告"), None),
@@ -63,6 +67,8 @@ RELATION_CASES = [
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
     ("partner_around", "华为昨日宣布，将在多个城市合作，伙伴为招商银行。", ("华为", "partnersWith", "招商银行"), None),
     ("partner_around", "华为昨日宣布，不会签约招商银行。", None, ("华为", "partnersWith", "招商银行")),
+    ("compete_overtake", "今年小米的出货量超过华为。", ("小米", "competesWith", "华为"), None),
+    ("compete_overtake", "小米的出货量超过三千万台，华为表示祝贺。", None, ("小米", "competesWith", "华为")),
     ("compete_around", "在手机市场，华为的竞争对手，首先是小米。", ("华为", "competesWith", "小米"), None),
     ("compete_around", "华为的手机卖得好，小米的电视卖得好。", None, ("华为", "competesWith", "小米")),
 ]
@@ -116,6 +122,9 @@ def test_names_inside_other_words_are_not_entities(nlp, text, label):
     ("江南重工股份公告称，公司将停牌。", "江南重工股份"),
     ("该项目由TCL集团负责。", "TCL集团"),                   # ASCII name + suffix
     ("娃哈哈公告称销售额继续增长。", "娃哈哈"),             # name from jieba's dictionary tags
+    ("西藏高原运输总公司是该公司的股东。", "西藏高原运输总公司"),  # industry word + legal form: one name
+    ("成都佳禾饮料有限公司发布声明。", "成都佳禾饮料有限公司"),    # the place belongs to the registered name
+    ("湖北省天然气开发股份有限公司今日挂牌。", "湖北省天然气开发股份有限公司"),  # 开发 inside a legal name
 ])
 def test_unseen_company_names_are_found(nlp, text, name):
     x = run(nlp, text)
@@ -127,7 +136,29 @@ def test_unseen_company_names_are_found(nlp, text, name):
     ("市场份额环比上升，权威机构表示。", "环比"),
     ("三大银行与四大机构均表示。", "三大"),
     ("风控能力很重要。", "风控"),
+    ("两大互联网公司宣布合作。", "两大互联网公司"),  # a count starts a description, not a name
 ])
 def test_common_words_are_not_company_names(nlp, text, word):
     x = run(nlp, text)
     assert word not in {m.text for m in x.mentions}
+
+
+def test_short_name_in_brackets_links_to_the_full_name(nlp):
+    x = run(nlp, "湖北省天然气开发股份有限公司（以下简称“鄂天然气”）今日挂牌。鄂天然气表示将扩建管网。")
+    short = [m for m in x.mentions if m.text == "鄂天然气"]
+    assert len(short) == 2, [(m.text, m.label) for m in x.mentions]
+    assert {m.label for m in short} == {"湖北省天然气开发股份有限公司"}
+
+
+def test_short_name_that_is_known_gives_the_full_name_its_entity(nlp):
+    x = run(nlp, "美国通用汽车公司（以下简称通用汽车）宣布增资。")
+    assert {m.label for m in x.mentions if "通用" in m.text} == {"通用汽车"}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("华信科技集团股份有限公司发布公告。", "华信科技集团股份有限公司", "TechCompany"),  # industry word before the legal form
+    ("江南重工集团表示。", "江南重工集团", "Company"),
+])
+def test_unseen_registered_name_takes_the_class_of_its_industry_word(nlp, text, name, cls):
+    x = run(nlp, text)
+    assert (name, cls) in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]

@@ -25,6 +25,7 @@ INITIATIVE_NEXT = ("计划", "行动", "活动", "项目", "工程", "战略")
 LAUNCH_WORDS = ("推出", "发布", "上线", "启动", "开通", "首发", "打造", "发行")
 MODIFIED_BY = {"金融", "银行", "支付", "钱包", "保险", "证券", "理财", "领域", "行业"}
 CORPORATE_SUFFIXES = ("集团", "公司", "有限公司", "股份有限公司", "控股", "股份")
+VERB_SUFFIXES = ("控股",)  # corporate suffixes that are also verbs
 # jieba dictionary part-of-speech tags: names (organisation, other proper noun, person, abbreviation)
 NAME_TAGS = frozenset({"nt", "nz", "nr", "nrt", "nrfg", "j"})
 # tags a token inside an unseen name may carry (None: our user dictionary or an unknown word)
@@ -63,6 +64,46 @@ def build_matcher(nlp, lexicon: Lexicon) -> PhraseMatcher:
     return matcher
 
 
+def _counted(word: str) -> bool:
+    """两大, 三家, 多个: a count, which starts a description (两大互联网公司), never a name."""
+    return word[0] in NUMERALS and _tag(word) in (None, "m")
+
+
+def _name_class(surface: str, suf, rules: Rules) -> str:
+    """The class of an unseen name. A legal form says only "company": the industry word before it
+    is more specific (蚂蚁科技 + 集团 → TechCompany, 上海农商银行股份有限公司 → Bank)."""
+    if suf.suffix not in rules.legal_forms:
+        return suf.cls
+    core = surface
+    while True:
+        form = next((f for f in sorted(rules.legal_forms, key=len, reverse=True) if core.endswith(f) and core != f), None)
+        if form is None:
+            break
+        core = core[: -len(form)]
+    inner = next((x for x in rules.suffixes if core.endswith(x.suffix) and x.suffix not in rules.legal_forms), None)
+    return inner.cls if inner else suf.cls
+
+
+def _legal_tail(doc: Doc, k: int, rules: Rules, triggers: set[str]) -> bool:
+    """Does a legal form follow token ``k`` after at most two name words (佳吉饮料 + 有限公司,
+    拉萨汽车 + 运输 + 总公司)? Then the name ends there, not at ``k``."""
+    for n in range(k, min(k + 3, len(doc))):
+        w = doc[n].text
+        if w in rules.legal_forms:
+            return True
+        if not _CJK.match(w) or (w in triggers and w not in rules.name_inner_words) \
+                or (w in rules.stopwords and w not in rules.name_inner_words) or _tag(w) not in NOUNISH_TAGS | {"v"}:
+            return False
+    return False
+
+
+def _used_as_verb(doc: Doc, i: int, name_starts: set[int]) -> bool:
+    """控股 between two names, or before 的/了, is the verb "controls" (蚂蚁集团控股网商银行), not part of a name."""
+    if doc[i].text not in VERB_SUFFIXES or i + 1 >= len(doc):
+        return False
+    return i + 1 in name_starts or doc[i + 1].text in ("的", "了")
+
+
 def _overlaps(spans: list[tuple[int, int]], s: int, e: int) -> bool:
     return any(s < b and a < e for a, b in spans)
 
@@ -79,7 +120,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     for mid, s, e in matcher(doc):
         label_of[(s, e)] = doc.vocab.strings[mid]
     blocked: list[tuple[int, int]] = []
-    for span in filter_spans(spans):
+    kept = filter_spans(spans)
+    name_starts = {span.start for span in kept}
+    for span in kept:
         ent = lexicon.entities[label_of[(span.start, span.end)]]
         start, end, tok_end = span.start_char, span.end_char, span.end
         # a known name used as a modifier of a business word is not a mention (中国移动金融, 微信银行)
@@ -87,8 +130,11 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             blocked.append((start, doc[tok_end].idx + len(doc[tok_end].text)))
             continue
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
-        if tok_end < len(doc) and doc[tok_end].text in CORPORATE_SUFFIXES and ent.cls != "Scenario":
-            end = doc[tok_end].idx + len(doc[tok_end].text)
+        k = tok_end  # … also with two suffix tokens: 上海汽车集团 + 股份 + 有限公司
+        while k < len(doc) and k - tok_end < 2 and doc[k].text in CORPORATE_SUFFIXES and ent.cls != "Scenario" \
+                and not _used_as_verb(doc, k, name_starts):
+            end = doc[k].idx + len(doc[k].text)
+            k += 1
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
 
     taken = [(m.start, m.end) for m in found] + blocked
@@ -111,26 +157,34 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 break
             if head and _known_word(tok.text) and _tag(tok.text) not in NAME_TAGS | {None}:
                 break  # a common dictionary word that happens to end like a name (蓬勃发展, 股权投资)
+            legal = suf.suffix in rules.legal_forms
+            if not legal and _legal_tail(doc, i + 1, rules, triggers):
+                break  # 佳吉饮料 + 有限公司: the legal form's own search below finds the whole name
             j, prefix = i, head
             while j > 0 and i - j < suf.max_tokens:
                 prev = doc[j - 1]
-                if not _NAMEISH.match(prev.text) or prev.text in rules.stopwords or _overlaps(taken, prev.idx, prev.idx + len(prev.text)):
+                inner = legal and prev.text in rules.name_inner_words  # 天然气开发 + 股份有限公司
+                if not _NAMEISH.match(prev.text) or _overlaps(taken, prev.idx, prev.idx + len(prev.text)):
                     break
-                if prev.text in titles or prev.text in rules.coreference or prev.text in triggers:
+                if (prev.text in rules.stopwords or _tag(prev.text) not in NOUNISH_TAGS) and not inner:
                     break
-                if _tag(prev.text) not in NOUNISH_TAGS:
+                if prev.text in titles or prev.text in rules.coreference or (prev.text in triggers and not inner):
                     break
                 j -= 1
                 prefix = prev.text + prefix
+            while j < i and doc[j].text in rules.name_inner_words:  # a name never starts with 投资, 股份 …
+                prefix = prefix[len(doc[j].text):]
+                j += 1
             start, end = doc[j].idx, tok.idx + len(tok.text)
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
             while k < len(doc) and k - i <= 2 and doc[k].text in CORPORATE_SUFFIXES:
                 end = doc[k].idx + len(doc[k].text)
                 k += 1
-            if len(prefix) >= suf.min_prefix and not _overlaps(taken, start, end) and not prefix.isdigit():
+            if len(prefix) >= suf.min_prefix and not _overlaps(taken, start, end) and not prefix.isdigit() \
+                    and not _counted(doc[j].text):
                 surface = text[start:end]
                 known = lexicon.link(surface)
-                label, cls = (known.name, known.cls) if known else (surface, suf.cls)
+                label, cls = (known.name, known.cls) if known else (surface, _name_class(surface, suf, rules))
                 found.append(Mention(surface, start, end, label, cls, "pattern"))
                 taken.append((start, end))
             break
@@ -172,7 +226,40 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         if any(w in m.group(1) for w in REPORT_WORDS):
             found = [x for x in found if not (x.start >= s and x.end <= e)]  # names inside a title are not mentions
             found.append(Mention(m.group(1), s, e, m.group(1), "Report", "pattern"))
+    found = _short_names(text, found, rules)
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _short_name_pattern(cues: frozenset[str]) -> re.Pattern:
+    words = "|".join(sorted(map(re.escape, cues), key=len, reverse=True))
+    return re.compile(rf"\s*[（(]\s*(?:{words})\s*[：:]?\s*[“\"「]?([A-Za-z0-9\u3400-\u9fff·&\-]{{2,12}}?)[”\"」]?\s*[)）]")
+
+
+def _short_names(text: str, found: list[Mention], rules: Rules) -> list[Mention]:
+    """X（以下简称“Y”）: Y names the same entity as the mention X just before the bracket, here and
+    everywhere after it in the text (the FinRE / annual-report way of introducing a short name)."""
+    if not rules.short_name_cues or "称" not in text:
+        return found
+    ends = {m.end: m for m in found if m.type not in ("Person", "Scenario", "Report")}
+    for match in _short_name_pattern(rules.short_name_cues).finditer(text):
+        long = ends.get(match.start())
+        short = match.group(1)
+        if long is None or short == long.text:
+            continue
+        known = next((m for m in found if (m.start, m.end) == match.span(1) and m.source == "lexicon"), None)
+        if known and long.source != "lexicon":  # 美国通用汽车公司（以下简称通用汽车）: the full name is the known one
+            found = [Mention(m.text, m.start, m.end, known.label, known.type, m.source) if m.label == long.label else m
+                     for m in found]
+            continue
+        for pos in [match.start(1)] + [m.start() for m in re.finditer(re.escape(short), text[match.end():])]:
+            s = pos if pos == match.start(1) else pos + match.end()
+            e = s + len(short)
+            inside = [m for m in found if s <= m.start and m.end <= e]
+            if any(m.start < e and s < m.end for m in found if m not in inside):
+                continue  # part of a longer name: leave it
+            found = [m for m in found if m not in inside]
+            found.append(Mention(short, s, e, long.label, long.type, "alias"))
+    return found
 
 
 def _name_token(tok, rules: Rules, triggers: set[str]) -> bool:
