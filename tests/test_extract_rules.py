@@ -162,3 +162,18 @@ def test_short_name_that_is_known_gives_the_full_name_its_entity(nlp):
 def test_unseen_registered_name_takes_the_class_of_its_industry_word(nlp, text, name, cls):
     x = run(nlp, text)
     assert (name, cls) in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
+
+
+@pytest.mark.parametrize("text, name, absent", [
+    ("京东物流今天在香港上市。", "京东物流", "物流"),     # known company + industry word: another company
+    ("华电国际发布了年度报告。", "华电国际", "华电"),
+])
+def test_known_company_with_industry_word_is_another_company(nlp, text, name, absent):
+    x = run(nlp, text)
+    texts = {m.text for m in x.mentions}
+    assert name in texts and absent not in texts, [(m.text, m.label) for m in x.mentions]
+
+
+def test_known_company_followed_by_a_verb_stays_itself(nlp):
+    x = run(nlp, "京东发展迅速。")
+    assert [(m.text, m.label) for m in x.mentions] == [("京东", "京东")]

@@ -64,6 +64,15 @@ def build_matcher(nlp, lexicon: Lexicon) -> PhraseMatcher:
     return matcher
 
 
+def _industry_word(doc: Doc, i: int, industry: dict, triggers: set[str]):
+    """The name suffix (国际, 地产, 药业 …) at token ``i`` when it is a noun there, else None."""
+    if i >= len(doc) or doc[i].text not in industry or doc[i].text in triggers or doc[i].text in CORPORATE_SUFFIXES:
+        return None
+    if _tag(doc[i].text) in ("v", "vn", "a", "ad", "d"):
+        return None  # 京东发展迅速: a verb, not a company
+    return industry[doc[i].text]
+
+
 def _counted(word: str) -> bool:
     """两大, 三家, 多个: a count, which starts a description (两大互联网公司), never a name."""
     return word[0] in NUMERALS and _tag(word) in (None, "m")
@@ -120,14 +129,27 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     for mid, s, e in matcher(doc):
         label_of[(s, e)] = doc.vocab.strings[mid]
     blocked: list[tuple[int, int]] = []
+    triggers = rules.trigger_words()
+    industry = {suf.suffix: suf for suf in rules.suffixes if suf.suffix not in rules.legal_forms}
     kept = filter_spans(spans)
     name_starts = {span.start for span in kept}
     for span in kept:
+        if _overlaps(blocked, span.start_char, span.end_char):
+            continue
         ent = lexicon.entities[label_of[(span.start, span.end)]]
         start, end, tok_end = span.start_char, span.end_char, span.end
         # a known name used as a modifier of a business word is not a mention (中国移动金融, 微信银行)
         if tok_end < len(doc) and doc[tok_end].text in MODIFIED_BY and ent.cls != "Scenario":
             blocked.append((start, doc[tok_end].idx + len(doc[tok_end].text)))
+            continue
+        # a known company + an industry word is another company (华电 + 国际, 中粮 + 地产): an unseen name
+        compound = _industry_word(doc, tok_end, industry, triggers) if onto.is_a(ent.cls, "Organization") else None
+        if compound:
+            end = doc[tok_end].idx + len(doc[tok_end].text)
+            known = lexicon.link(text[start:end])
+            label, cls = (known.name, known.cls) if known else (text[start:end], compound.cls)
+            found.append(Mention(text[start:end], start, end, label, cls, "lexicon" if known else "pattern"))
+            blocked.append((start, end))  # the industry word is not a mention of its own (京东物流 ≠ 物流)
             continue
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
         k = tok_end  # … also with two suffix tokens: 上海汽车集团 + 股份 + 有限公司
@@ -138,7 +160,6 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
 
     taken = [(m.start, m.end) for m in found] + blocked
-    triggers = rules.trigger_words()
     titles = rules.titles
     by_last: dict[str, list] = {}  # suffixes by their last character, longest first (as in rules.suffixes)
     for suf in rules.suffixes:
