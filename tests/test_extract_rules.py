@@ -177,3 +177,9 @@ def test_known_company_with_industry_word_is_another_company(nlp, text, name, ab
 def test_known_company_followed_by_a_verb_stays_itself(nlp):
     x = run(nlp, "京东发展迅速。")
     assert [(m.text, m.label) for m in x.mentions] == [("京东", "京东")]
+
+
+def test_unknown_three_character_name_with_a_surname_is_a_person(nlp):
+    x = run(nlp, "该公司的实际控制人为刘晓峰，他持有七成股份。")
+    assert ("刘晓峰", "Person") in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
+    assert not [r for r in x.relations if "刘晓峰" in (r.head, r.tail)]  # a person is not an Actor of subsidiaryOf

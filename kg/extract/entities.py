@@ -318,9 +318,16 @@ def _tag_candidates(doc: Doc, rules: Rules, triggers: set[str], taken, lexicon: 
             s = doc[i - 1].idx
         surface = text[s:e]
         known = lexicon.link(surface)
-        label, cls = (known.name, known.cls) if known else (surface, "Company")
+        label, cls = (known.name, known.cls) if known else (surface, _candidate_class(tok.text, s == tok.idx, rules))
         yield Mention(surface, s, e, label, cls, "candidate")
         i = j
+
+
+def _candidate_class(word: str, alone: bool, rules: Rules) -> str:
+    """An unknown three-character word that starts with a surname is a person (王永红, 李海萌), not a company."""
+    if alone and len(word) == 3 and word[0] in rules.surnames and _tag(word) in (None, "nr"):
+        return "Person"
+    return "Company"
 
 
 def extract_coreferences(doc: Doc, mentions: list[Mention], rules: Rules, onto: Ontology) -> list[Mention]:
