@@ -32,6 +32,8 @@ NAME_TAGS = frozenset({"nt", "nz", "nr", "nrt", "nrfg", "j"})
 NOUNISH_TAGS = NAME_TAGS | {"n", "ns", "nsf", "vn", "an", "ng", "eng", None}
 # characters that never start or end a name proposed from an unknown token (jieba's HMM glues them on)
 EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其该此这那已就才又还再称说等个位家年月日为以化来去前后先")
+LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
+LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
 BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "收购", "并购", "入股", "增持", "持股", "持有", "注资",
                  "旗下", "子公司", "合作", "签约", "竞争", "对手", "银行", "证券", "基金", "保险", "上市", "企业",
@@ -71,6 +73,11 @@ def _industry_word(doc: Doc, i: int, industry: dict, triggers: set[str]):
     if _tag(doc[i].text) in ("v", "vn", "a", "ad", "d"):
         return None  # 京东发展迅速: a verb, not a company
     return industry[doc[i].text]
+
+
+def _never_starts_a_name(word: str) -> bool:
+    """原 / 由 / 而 / 重组 / 体验 …: a function word or a verb glued in front of a name (原中国信达, 重组通化钢铁)."""
+    return (len(word) == 1 and word in LEADING_CHARS) or _tag(word) in LEADING_TAGS
 
 
 def _counted(word: str) -> bool:
@@ -193,7 +200,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     break
                 j -= 1
                 prefix = prev.text + prefix
-            while j < i and doc[j].text in rules.name_inner_words:  # a name never starts with 投资, 股份 …
+            while j < i and (doc[j].text in rules.name_inner_words or _never_starts_a_name(doc[j].text)):
                 prefix = prefix[len(doc[j].text):]
                 j += 1
             start, end = doc[j].idx, tok.idx + len(tok.text)
