@@ -332,7 +332,8 @@ def _tag_candidates(doc: Doc, rules: Rules, triggers: set[str], taken, lexicon: 
 
 def _candidate_class(word: str, alone: bool, rules: Rules) -> str:
     """An unknown three-character word that starts with a surname is a person (王永红, 李海萌), not a company."""
-    if alone and len(word) == 3 and word[0] in rules.surnames and _tag(word) in (None, "nr"):
+    if alone and len(word) == 3 and word[0] in rules.surnames and _tag(word) in (None, "nr") \
+            and not _known_word(word[:2]) and not _known_word(word[1:]):  # 安全性, 许可证 are words, not people
         return "Person"
     return "Company"
 
