@@ -183,3 +183,18 @@ def test_unknown_three_character_name_with_a_surname_is_a_person(nlp):
     x = run(nlp, "该公司的实际控制人为刘晓峰，他持有七成股份。")
     assert ("刘晓峰", "Person") in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
     assert not [r for r in x.relations if "刘晓峰" in (r.head, r.tail)]  # a person is not an Actor of subsidiaryOf
+
+
+@pytest.mark.parametrize("text, name", [
+    ("昨日，*ST华锦发布公告称将重组。", "华锦"),          # a risk marker comes right before a listed short name
+    ("SST天泰今日停牌。", "天泰"),
+])
+def test_short_name_after_a_risk_marker_is_a_company(nlp, text, name):
+    x = run(nlp, text)
+    assert (name, "Company") in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
+
+
+def test_bracketed_short_name_is_found_even_when_the_full_name_is_not(nlp):
+    x = run(nlp, "去年成立的那家企业（以下简称“华易达”）已经盈利，华易达的客户增长很快。本公司（以下简称“本公司”）")
+    assert [m.label for m in x.mentions if m.text == "华易达"] == ["华易达", "华易达"]
+    assert "本公司" not in {m.text for m in x.mentions}

@@ -75,6 +75,28 @@ def _industry_word(doc: Doc, i: int, industry: dict, triggers: set[str]):
     return industry[doc[i].text]
 
 
+def _marked_short_names(doc: Doc, rules: Rules, triggers: set[str], taken, lexicon: Lexicon, suffix_words: set[str]):
+    """The exchange's risk markers (ST, *ST, SST …) come right before a listed company's short name:
+    one name token (秦岭), or two short ones (博 + 元), plus an industry word that follows (方向 + 股份)."""
+    text = doc.text
+    for i, tok in enumerate(doc[:-1]):
+        if tok.text.upper() not in rules.stock_markers:
+            continue
+        j, name = i + 1, ""
+        while j < len(doc) and len(name) < 2 and _CJK.match(doc[j].text) and doc[j].text not in rules.stopwords \
+                and doc[j].text not in triggers and len(name + doc[j].text) <= 4:
+            name += doc[j].text
+            j += 1
+        if j < len(doc) and doc[j].text in suffix_words and len(name + doc[j].text) <= 6:
+            name += doc[j].text
+        s = doc[i + 1].idx
+        e = s + len(name)
+        if len(name) >= 2 and not _overlaps(taken, s, e):
+            known = lexicon.link(name)
+            label, cls = (known.name, known.cls) if known else (name, "Company")
+            yield Mention(name, s, e, label, cls, "pattern")
+
+
 def _never_starts_a_name(word: str) -> bool:
     """原 / 由 / 而 / 重组 / 体验 …: a function word or a verb glued in front of a name (原中国信达, 重组通化钢铁)."""
     return (len(word) == 1 and word in LEADING_CHARS) or _tag(word) in LEADING_TAGS
@@ -196,7 +218,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     break
                 if (prev.text in rules.stopwords or _tag(prev.text) not in NOUNISH_TAGS) and not inner:
                     break
-                if prev.text in titles or prev.text in rules.coreference or (prev.text in triggers and not inner):
+                if prev.text in titles or prev.text in rules.coreference or (prev.text in triggers and not inner) \
+                        or prev.text.upper() in rules.stock_markers:
                     break
                 j -= 1
                 prefix = prev.text + prefix
@@ -216,6 +239,11 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 found.append(Mention(surface, start, end, label, cls, "pattern"))
                 taken.append((start, end))
             break
+
+    # 2b. listed companies' short names after a risk marker: *ST秦岭, ST银广夏
+    for m in _marked_short_names(doc, rules, triggers, taken, lexicon, suffix_words):
+        found.append(m)
+        taken.append((m.start, m.end))
 
     # 3. people after a job title: 京东金融副总裁金林
     for i, tok in enumerate(doc[:-1]):
@@ -272,7 +300,12 @@ def _short_names(text: str, found: list[Mention], rules: Rules) -> list[Mention]
     for match in _short_name_pattern(rules.short_name_cues).finditer(text):
         long = ends.get(match.start())
         short = match.group(1)
-        if long is None or short == long.text:
+        if long is None:  # the full name was not recognised: the short name still names a company
+            if short in rules.stopwords or short in rules.coreference or not _CJK.match(short) \
+                    or short[0] in LEADING_CHARS | {"本", "我"}:  # 本公司, 该行: a reference, not a name
+                continue
+            long = Mention(short, match.start(1), match.end(1), short, "Company", "pattern")
+        elif short == long.text:
             continue
         known = next((m for m in found if (m.start, m.end) == match.span(1) and m.source == "lexicon"), None)
         if known and long.source != "lexicon":  # 美国通用汽车公司（以下简称通用汽车）: the full name is the known one

@@ -53,6 +53,7 @@ class Rules:
     legal_forms: frozenset[str] = frozenset()  # tokens that end a company's registered name (有限公司, 总公司 …)
     name_inner_words: frozenset[str] = frozenset()  # words allowed inside a registered name (开发, 投资 …)
     short_name_cues: frozenset[str] = frozenset()  # X（以下简称“Y”）: words that introduce a short name
+    stock_markers: frozenset[str] = frozenset()  # ST, *ST …: markers written right before a listed company's name
 
     @property
     def titles(self) -> frozenset[str]:
@@ -129,4 +130,5 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
         raise ConfigError("rule files have problems:\n  - " + "\n  - ".join(problems))
     return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
                  _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
-                 _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"))
+                 _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
+                 _words(d / "stock_markers.txt"))
