@@ -1,10 +1,13 @@
 """Relation rules: trigger words (ontology/rules/relations.tsv) and the argument patterns around them."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from spacy.tokens import Doc
 
 from kg.extract.rules import RelationRule, Rules
 from kg.extract.sentences import CLAUSE_PUNCT
+from kg.extract.tokens import Tokens, read_tokens
 from kg.ontology import Ontology
 from kg.records import Mention
 
@@ -62,8 +65,9 @@ def _negated(text: str, pos: int, negations: frozenset[str]) -> bool:
     return any(n in window for n in negations)
 
 
-def find_triggers(doc: Doc, start: int, end: int, words: set[str]) -> list[tuple[str, int, int]]:
-    return [(t.text, t.idx, t.idx + len(t.text)) for t in doc if start <= t.idx < end and t.text in words]
+def find_triggers(tokens: Tokens, words: set[str]) -> list[tuple[str, int, int]]:
+    """(word, start, end) of each token that is one of ``words``, in text order."""
+    return [(w, s, s + len(w)) for w, s in zip(tokens.words, tokens.starts) if w in words]
 
 
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology):
@@ -184,19 +188,19 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
 
 
 def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology):
-    """Yield (rule, subject Mention, object Mention, sentence (start, end))."""
-    text = doc.text
-    by_trigger: dict[str, list[RelationRule]] = {}
-    for r in rules.relations:
-        for t in r.triggers:
-            by_trigger.setdefault(t, []).append(r)
+    """Yield (rule, subject Mention, object Mention, sentence (start, end)); ``mentions`` sorted by start."""
+    tokens = doc._.kg_tokens or read_tokens(doc)
+    text = tokens.text
+    by_trigger = rules.relations_by_trigger
     seen = set()
-    all_triggers = find_triggers(doc, 0, len(text), set(by_trigger))  # one pass over the tokens
+    all_triggers = find_triggers(tokens, by_trigger.keys())  # one pass over the tokens
+    trigger_starts = [t0 for _, t0, _ in all_triggers]
+    mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences:
-        ms = [m for m in mentions if s0 <= m.start and m.end <= s1]
+        ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
-        for word, t0, t1 in (t for t in all_triggers if s0 <= t[1] < s1):
+        for word, t0, t1 in all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]:
             if _negated(text, t0, rules.negations):
                 continue
             if any(m.start < t0 and t1 == m.end for m in ms):
