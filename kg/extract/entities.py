@@ -13,7 +13,7 @@ from spacy.tokens import Doc
 
 from kg.extract.rules import Rules
 from kg.extract.sentences import split_sentences
-from kg.extract.tokens import Tokens, read_tokens
+from kg.extract.tokens import Tokens, tokens_of
 from kg.lexicon import Lexicon
 from kg.ontology import Ontology
 from kg.records import Mention
@@ -99,19 +99,17 @@ def _positions(words: list[str], wanted) -> list[int]:
 
 def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: Rules, onto: Ontology,
                      tokens: Tokens | None = None) -> list[Mention]:
-    tokens = tokens or read_tokens(doc)
+    tokens = tokens or tokens_of(doc)
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
     n = len(words)
     freq, tags = jieba_tables()
     found: list[Mention] = []
 
     # 1. known names (token-level, longest match wins)
-    label_of = {}
-    for mid, s, e in matcher(doc):
-        label_of[(s, e)] = doc.vocab.strings[mid]
+    match_id = {(s, e): mid for mid, s, e in matcher(doc)}
     taken = _Taken(len(text))
-    for tok_start, tok_end in _longest_spans(label_of):
-        ent = lexicon.entities[label_of[(tok_start, tok_end)]]
+    for tok_start, tok_end in _longest_spans(match_id):
+        ent = lexicon.entities[doc.vocab.strings[match_id[(tok_start, tok_end)]]]
         start, end = starts[tok_start], ends[tok_end - 1]
         # a known name used as a modifier of a business word is not a mention (中国移动金融, 微信银行)
         if tok_end < n and words[tok_end] in MODIFIED_BY and ent.cls != "Scenario":
@@ -246,7 +244,7 @@ def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Ta
 def extract_coreferences(doc: Doc, mentions: list[Mention], rules: Rules, onto: Ontology,
                          tokens: Tokens | None = None) -> list[Mention]:
     """Mentions for 该公司/该行/其…, labelled with the nearest earlier entity of the required class."""
-    tokens = tokens or read_tokens(doc)
+    tokens = tokens or tokens_of(doc)
     out = []
     for i in _positions(tokens.words, rules.coreference):
         word, start = tokens.words[i], tokens.starts[i]

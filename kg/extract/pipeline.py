@@ -19,12 +19,12 @@ from kg.extract.relations import extract_relations
 from kg.extract.rules import read_rules
 from kg.extract.sentences import split_sentences
 from kg.extract.tokenizer import JiebaTokenizer  # noqa: F401  (registers kg.zh.JiebaTokenizer.v1)
-from kg.extract.tokens import read_tokens
+from kg.extract.tokens import tokens_of
 from kg.lexicon import read_lexicon
 from kg.normalize import to_match_key
 from kg.ontology import read_ontology
 
-for _attr in ("kg_tokens", "kg_sentences", "kg_mentions", "kg_corefs", "kg_relations", "kg_figures"):
+for _attr in ("kg_sentences", "kg_mentions", "kg_corefs", "kg_relations", "kg_figures"):
     if not Doc.has_extension(_attr):
         Doc.set_extension(_attr, default=None)
 
@@ -56,7 +56,7 @@ def make_entities(nlp: Language, name: str, settings_key: str):
     jieba_tables()  # loads jieba's part-of-speech table (~0.7 s) now rather than inside the first Doc
 
     def component(doc: Doc) -> Doc:
-        tokens = doc._.kg_tokens = read_tokens(doc)
+        tokens = tokens_of(doc)
         doc._.kg_sentences = split_sentences(tokens.text)
         mentions = extract_mentions(doc, matcher, lexicon, rules, onto, tokens)
         doc._.kg_mentions = mentions
@@ -88,7 +88,7 @@ Language.factory("kg_relations", default_config={"settings_key": "default"}, ass
                  requires=["doc._.kg_mentions"], func=_mention_stage("kg_relations", extract_relations))
 Language.factory("kg_figures", default_config={"settings_key": "default"}, assigns=["doc._.kg_figures"],
                  requires=["doc._.kg_mentions"],
-                 func=_mention_stage("kg_figures", lambda doc, *rest: extract_figures((doc._.kg_tokens or read_tokens(doc)).text, *rest)))
+                 func=_mention_stage("kg_figures", lambda doc, *rest: extract_figures(tokens_of(doc).text, *rest)))
 
 
 def build_nlp(settings: Settings = DEFAULT) -> Language:

@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from functools import lru_cache
 
 from spacy.tokens import Doc
 
 from kg.extract.rules import RelationRule, Rules
 from kg.extract.sentences import CLAUSE_PUNCT
-from kg.extract.tokens import Tokens, read_tokens
+from kg.extract.tokens import Tokens, tokens_of
 from kg.ontology import Ontology
 from kg.records import Mention
 
@@ -57,12 +58,17 @@ def _list_starting_at(text: str, ms: list[Mention], i: int) -> list[Mention]:
 
 
 def _typed(onto: Ontology, m: Mention, types: tuple[str, ...]) -> bool:
-    return any(onto.is_a(m.type, t) for t in types)
+    return _class_in(onto, m.type, types)
 
 
-def _negated(text: str, pos: int, negations: frozenset[str]) -> bool:
-    window = text[max(0, pos - 4): pos]
-    return any(n in window for n in negations)
+@lru_cache(maxsize=4096)
+def _class_in(onto: Ontology, cls: str, types: tuple[str, ...]) -> bool:
+    return any(onto.is_a(cls, t) for t in types)
+
+
+def _negated(text: str, pos: int, rules: Rules) -> bool:
+    """A negation word in the 4 characters before ``pos``."""
+    return rules.negation_re is not None and rules.negation_re.search(text, max(0, pos - 4), pos) is not None
 
 
 def find_triggers(tokens: Tokens, words: set[str]) -> list[tuple[str, int, int]]:
@@ -189,7 +195,7 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
 
 def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology):
     """Yield (rule, subject Mention, object Mention, sentence (start, end)); ``mentions`` sorted by start."""
-    tokens = doc._.kg_tokens or read_tokens(doc)
+    tokens = tokens_of(doc)
     text = tokens.text
     by_trigger = rules.relations_by_trigger
     seen = set()
@@ -201,7 +207,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
         if len(ms) < 2:
             continue
         for word, t0, t1 in all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]:
-            if _negated(text, t0, rules.negations):
+            if _negated(text, t0, rules):
                 continue
             if any(m.start < t0 and t1 == m.end for m in ms):
                 continue  # the word ends a name (惠州控股), it is no trigger

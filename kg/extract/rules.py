@@ -76,6 +76,13 @@ class Rules:
         return {ch: tuple(sufs) for ch, sufs in out.items()}
 
     @cached_property
+    def negation_re(self) -> re.Pattern | None:
+        """Finds any negation word (None when there are none)."""
+        if not self.negations:
+            return None
+        return re.compile("|".join(re.escape(w) for w in sorted(self.negations)))
+
+    @cached_property
     def relations_by_trigger(self) -> dict[str, tuple[RelationRule, ...]]:
         """The relation rules each trigger word fires, in file order."""
         out: dict[str, list[RelationRule]] = {}
