@@ -176,7 +176,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     cued = [(a, b) for a, b in doc._.kg_sentences or split_sentences(text) if _BUSINESS_CUE.search(text, a, b)]
     cued_starts = [a for a, _ in cued]
     for m in _tag_candidates(tokens, rules, triggers, taken, lexicon, freq, tags):
-        k = bisect_right(cued_starts, m.start)  # sentences do not overlap: only the last one starting before can hold it
+        # sentences do not overlap: only the last one starting before the mention can hold it
+        k = bisect_right(cued_starts, m.start)
         if k and m.start < cued[k - 1][1]:
             found.append(m)
             taken.add(m.start, m.end)

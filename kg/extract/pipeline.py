@@ -97,7 +97,8 @@ def build_nlp(settings: Settings = DEFAULT) -> Language:
     _SETTINGS[key] = settings
     load_user_dictionary(settings)
     # spaCy's Chinese tokenizer with jieba, aligning jieba's words in one pass (kg/extract/tokenizer.py)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"@tokenizers": "kg.zh.JiebaTokenizer.v1", "segmenter": "jieba"}}})
+    tokenizer = {"@tokenizers": "kg.zh.JiebaTokenizer.v1", "segmenter": "jieba"}
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": tokenizer}})
     nlp.max_length = 5_000_000
     for comp in ("kg_entities", "kg_relations", "kg_figures"):
         nlp.add_pipe(comp, config={"settings_key": key})
