@@ -1,10 +1,14 @@
 """Relation rules: trigger words (ontology/rules/relations.tsv) and the argument patterns around them."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
 from spacy.tokens import Doc
 
 from kg.extract.rules import RelationRule, Rules
 from kg.extract.sentences import CLAUSE_PUNCT
+from kg.extract.tokens import Tokens, tokens_of
 from kg.ontology import Ontology
 from kg.records import Mention
 
@@ -54,16 +58,22 @@ def _list_starting_at(text: str, ms: list[Mention], i: int) -> list[Mention]:
 
 
 def _typed(onto: Ontology, m: Mention, types: tuple[str, ...]) -> bool:
-    return any(onto.is_a(m.type, t) for t in types)
+    return _class_in(onto, m.type, types)
 
 
-def _negated(text: str, pos: int, negations: frozenset[str]) -> bool:
-    window = text[max(0, pos - 4): pos]
-    return any(n in window for n in negations)
+@lru_cache(maxsize=4096)
+def _class_in(onto: Ontology, cls: str, types: tuple[str, ...]) -> bool:
+    return any(onto.is_a(cls, t) for t in types)
 
 
-def find_triggers(doc: Doc, start: int, end: int, words: set[str]) -> list[tuple[str, int, int]]:
-    return [(t.text, t.idx, t.idx + len(t.text)) for t in doc if start <= t.idx < end and t.text in words]
+def _negated(text: str, pos: int, rules: Rules) -> bool:
+    """A negation word in the 4 characters before ``pos``."""
+    return rules.negation_re is not None and rules.negation_re.search(text, max(0, pos - 4), pos) is not None
+
+
+def find_triggers(tokens: Tokens, words: set[str]) -> list[tuple[str, int, int]]:
+    """(word, start, end) of each token that is one of ``words``, in text order."""
+    return [(w, s, s + len(w)) for w, s in zip(tokens.words, tokens.starts) if w in words]
 
 
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology):
@@ -184,20 +194,20 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
 
 
 def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology):
-    """Yield (rule, subject Mention, object Mention, sentence (start, end))."""
-    text = doc.text
-    by_trigger: dict[str, list[RelationRule]] = {}
-    for r in rules.relations:
-        for t in r.triggers:
-            by_trigger.setdefault(t, []).append(r)
+    """Yield (rule, subject Mention, object Mention, sentence (start, end)); ``mentions`` sorted by start."""
+    tokens = tokens_of(doc)
+    text = tokens.text
+    by_trigger = rules.relations_by_trigger
     seen = set()
-    all_triggers = find_triggers(doc, 0, len(text), set(by_trigger))  # one pass over the tokens
+    all_triggers = find_triggers(tokens, by_trigger.keys())  # one pass over the tokens
+    trigger_starts = [t0 for _, t0, _ in all_triggers]
+    mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences:
-        ms = [m for m in mentions if s0 <= m.start and m.end <= s1]
+        ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
-        for word, t0, t1 in (t for t in all_triggers if s0 <= t[1] < s1):
-            if _negated(text, t0, rules.negations):
+        for word, t0, t1 in all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]:
+            if _negated(text, t0, rules):
                 continue
             if any(m.start < t0 and t1 == m.end for m in ms):
                 continue  # the word ends a name (惠州控股), it is no trigger

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kg.config import DEFAULT, Settings
@@ -55,12 +55,45 @@ class Rules:
     short_name_cues: frozenset[str] = frozenset()  # X（以下简称“Y”）: words that introduce a short name
     stock_markers: frozenset[str] = frozenset()  # ST, *ST …: markers written right before a listed company's name
 
-    @property
+    # derived tables, computed on first use (the rules are read once and shared by every Doc)
+    @cached_property
     def titles(self) -> frozenset[str]:
         return frozenset(t for r in self.relations if r.pattern == "title" for t in r.triggers)
 
-    def trigger_words(self) -> set[str]:
-        return {t for r in self.relations for t in r.triggers} | set(self.coreference)
+    def trigger_words(self) -> frozenset[str]:
+        return self._trigger_words
+
+    @cached_property
+    def _trigger_words(self) -> frozenset[str]:
+        return frozenset({t for r in self.relations for t in r.triggers} | set(self.coreference))
+
+    @cached_property
+    def suffix_words(self) -> frozenset[str]:
+        return frozenset(suf.suffix for suf in self.suffixes)
+
+    @cached_property
+    def suffixes_by_last_char(self) -> dict[str, tuple[NameSuffix, ...]]:
+        """Name suffixes by their last character, longest first (the order of ``suffixes``)."""
+        out: dict[str, list[NameSuffix]] = {}
+        for suf in self.suffixes:
+            out.setdefault(suf.suffix[-1], []).append(suf)
+        return {ch: tuple(sufs) for ch, sufs in out.items()}
+
+    @cached_property
+    def negation_re(self) -> re.Pattern | None:
+        """Finds any negation word (None when there are none)."""
+        if not self.negations:
+            return None
+        return re.compile("|".join(re.escape(w) for w in sorted(self.negations)))
+
+    @cached_property
+    def relations_by_trigger(self) -> dict[str, tuple[RelationRule, ...]]:
+        """The relation rules each trigger word fires, in file order."""
+        out: dict[str, list[RelationRule]] = {}
+        for r in self.relations:
+            for t in r.triggers:
+                out.setdefault(t, []).append(r)
+        return {t: tuple(rules) for t, rules in out.items()}
 
 
 def _table(path: Path) -> list[tuple[int, dict]]:
