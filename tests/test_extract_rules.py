@@ -198,3 +198,25 @@ def test_bracketed_short_name_is_found_even_when_the_full_name_is_not(nlp):
     x = run(nlp, "去年成立的那家企业（以下简称“华易达”）已经盈利，华易达的客户增长很快。本公司（以下简称“本公司”）")
     assert [m.label for m in x.mentions if m.text == "华易达"] == ["华易达", "华易达"]
     assert "本公司" not in {m.text for m in x.mentions}
+
+
+@pytest.mark.parametrize("text, want, bad", [
+    # a list after 旗下 ends where the next owner starts
+    ("蚂蚁集团旗下的网商银行和腾讯旗下的财付通各持股一成。", ("财付通", "subsidiaryOf", "腾讯"),
+     ("腾讯", "subsidiaryOf", "蚂蚁集团")),
+    # an actor in a clause with a relation word of its own is not the object of an earlier trigger
+    ("网商银行注册资本40亿元，小米为第一大股东，华为和易观各持股10%。", None, ("华为", "investsIn", "小米")),
+    # …nor one in a clause that opens a comparison
+    ("小米以三成的比例出资入股，与此前华为在易观的比例相同。", None, ("小米", "investsIn", "华为")),
+    # one group is not two partners
+    ("腾讯宣布深化与多家国际卡组织的合作，微信支付的服务全面升级。", None, ("腾讯", "partnersWith", "微信支付")),
+    # "A…B的收购" reads as (A, B) only with 是/为/对 between them
+    ("易观股东会通过了小米的收购方案。", None, ("易观", "acquires", "小米")),
+    ("易观对小米的收购已经完成。", ("易观", "acquires", "小米"), None),
+])
+def test_relation_arguments_stay_in_their_clause_and_group(nlp, text, want, bad):
+    got = {(r.head, r.type, r.tail) for r in run(nlp, text).relations}
+    if want:
+        assert want in got, got
+    if bad:
+        assert bad not in got, got

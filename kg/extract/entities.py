@@ -35,7 +35,7 @@ NOUNISH_TAGS = NAME_TAGS | {"n", "ns", "nsf", "vn", "an", "ng", "eng", None}
 NAME_OR_UNTAGGED = NAME_TAGS | {None}
 LEGAL_TAIL_TAGS = NOUNISH_TAGS | {"v"}
 # characters that never start or end a name proposed from an unknown token (jieba's HMM glues them on)
-EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其该此这那已就才又还再称说等个位家年月日为以化来去前后先")
+EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其该此这那已就才又还再称说等个位家年月日为以化来去前后先更最很较")
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")

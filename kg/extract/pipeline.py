@@ -66,17 +66,18 @@ def make_entities(nlp: Language, name: str, settings_key: str):
     return component
 
 
-def _mention_stage(attr: str, extract):
+def _mention_stage(attr: str, extract, with_lexicon: bool = False):
     """A component that runs ``extract(doc, sentences, mentions incl. coreferences, rules, onto)``
-    and stores the list under ``doc._.<attr>``."""
+    (plus the lexicon's same-family check when ``with_lexicon``) and stores the list under ``doc._.<attr>``."""
 
     def make(nlp: Language, name: str, settings_key: str):
         s = _settings(settings_key)
         rules, onto = read_rules(s), read_ontology(s.path(s.ontology_file))
+        extra = (read_lexicon(s).same_family,) if with_lexicon else ()
 
         def component(doc: Doc) -> Doc:
             mentions = sorted(doc._.kg_mentions + doc._.kg_corefs, key=lambda m: (m.start, -m.end))
-            doc._.set(attr, list(extract(doc, doc._.kg_sentences, mentions, rules, onto)))
+            doc._.set(attr, list(extract(doc, doc._.kg_sentences, mentions, rules, onto, *extra)))
             return doc
 
         return component
@@ -85,7 +86,7 @@ def _mention_stage(attr: str, extract):
 
 
 Language.factory("kg_relations", default_config={"settings_key": "default"}, assigns=["doc._.kg_relations"],
-                 requires=["doc._.kg_mentions"], func=_mention_stage("kg_relations", extract_relations))
+                 requires=["doc._.kg_mentions"], func=_mention_stage("kg_relations", extract_relations, with_lexicon=True))
 Language.factory("kg_figures", default_config={"settings_key": "default"}, assigns=["doc._.kg_figures"],
                  requires=["doc._.kg_mentions"],
                  func=_mention_stage("kg_figures", lambda doc, *rest: extract_figures(tokens_of(doc).text, *rest)))
