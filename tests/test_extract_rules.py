@@ -35,6 +35,8 @@ RELATION_CASES = [
     ("launch_product", "蚂蚁集团尚未推出花呗。", None, ("蚂蚁集团", "launchesProduct", "花呗")),
     ("operate_in", "京东金融进军消费金融。", ("京东金融", "operatesIn", "消费金融"), None),
     ("operate_in", "京东金融没有进军消费金融。", None, ("京东金融", "operatesIn", "消费金融")),
+    ("operate_at", "银联在便利店推出立减活动。", ("中国银联", "operatesIn", "便利店"), None),
+    ("operate_at", "银联表示，便利店在周末人流最多。", None, ("中国银联", "operatesIn", "便利店")),
     ("invest_in", "腾讯入股微众银行。", ("腾讯", "investsIn", "微众银行"), None),
     ("invest_in", "腾讯否认入股微众银行。", None, ("腾讯", "investsIn", "微众银行")),
     ("invest_passive", "微众银行获腾讯注资。", ("腾讯", "investsIn", "微众银行"), None),
@@ -220,3 +222,14 @@ def test_relation_arguments_stay_in_their_clause_and_group(nlp, text, want, bad)
         assert want in got, got
     if bad:
         assert bad not in got, got
+
+
+def test_the_object_of_an_earlier_clause_is_not_the_next_subject(nlp):
+    # 参股网商银行，并在保险领域推出…: the one who launches is not 网商银行
+    got = {(r.head, r.type, r.tail) for r in run(nlp, "该公司参股网商银行，并在保险领域推出了“相互宝”。").relations}
+    assert not {g for g in got if g[0] == "网商银行"}, got
+
+
+def test_a_subject_carries_on_across_commas(nlp):
+    got = {(r.head, r.type, r.tail) for r in run(nlp, "平安医保科技与多地医保部门合作，进入医保控费领域。").relations}
+    assert ("平安医保科技", "operatesIn", "医保") in got, got

@@ -119,13 +119,14 @@ def _until(indices, stop) -> list[int]:
 
 
 def _head_clause_is_own(text: str, head: Mention, t0: int, others) -> bool:
-    """Is the actor before the trigger in an earlier clause that has a trigger of its own?"""
+    """Is the actor before the trigger the object of another relation word in its own, earlier clause
+    (参股网商银行，并在保险领域推出…)? As a subject it may carry on across commas (A与B合作，进入C)."""
     cuts = _clause_breaks(text, head.end, t0)
     if not cuts:
         return False
     begin = max((k for k in range(max(0, head.start - AROUND_WINDOW), head.start) if text[k] in CLAUSE_PUNCT),
                 default=-1)
-    return any(begin < s and e <= cuts[0] for s, e in others)
+    return any(begin < s and e <= head.start for s, e in others)
 
 
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology,
@@ -168,10 +169,12 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
                 return
             for h in items[:-1]:
                 yield h, items[-1]
-    elif p in ("active", "active_reverse"):
+    elif p in ("active", "active_reverse", "at"):
         if not before or not after:
             return
-        heads_i = [k for k in before if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= HEAD_WINDOW]
+        heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
+        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= HEAD_WINDOW
+                   and (p != "at" or all(c in FILLER for c in text[ms[k].end: t0]))]
         if not heads_i:
             return
         heads, _ = _list_ending_at(text, ms, heads_i[-1])
