@@ -233,3 +233,9 @@ def test_the_object_of_an_earlier_clause_is_not_the_next_subject(nlp):
 def test_a_subject_carries_on_across_commas(nlp):
     got = {(r.head, r.type, r.tail) for r in run(nlp, "平安医保科技与多地医保部门合作，进入医保控费领域。").relations}
     assert ("平安医保科技", "operatesIn", "医保") in got, got
+
+
+def test_the_company_refers_to_the_topic_not_just_the_closest_name(nlp):
+    x = run(nlp, "蚂蚁集团由蚂蚁金服更名而来，支付宝是其旗下最核心的业务。除支付之外，该公司还控股天弘基金。")
+    assert ("天弘基金", "subsidiaryOf", "蚂蚁集团") in {(r.head, r.type, r.tail) for r in x.relations}
+

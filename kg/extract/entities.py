@@ -401,16 +401,28 @@ def _candidate_class(word: str, alone: bool, rules: Rules, freq: dict, tags: dic
 
 def extract_coreferences(doc: Doc, mentions: list[Mention], rules: Rules, onto: Ontology,
                          tokens: Tokens | None = None) -> list[Mention]:
-    """Mentions for 该公司/该行/其…, labelled with the nearest earlier entity of the required class."""
+    """Mentions for 该公司/该行/其…, labelled with the entity they refer to (``refers_to`` in
+    coreference.tsv): the closest earlier one of the required class, or for topic words the first one
+    earlier in the same sentence, else the first one in the previous sentence, else the closest."""
     tokens = tokens or tokens_of(doc)
+    sentences = doc._.kg_sentences or split_sentences(tokens.text)
+    sentence_starts = [a for a, _ in sentences]
     out = []
     for i in _positions(tokens.words, rules.coreference):
         word, start = tokens.words[i], tokens.starts[i]
         want = rules.coreference[word]
         if not want:
             continue
-        for m in reversed(mentions):
-            if m.end <= start and onto.is_a(m.type, want):
-                out.append(Mention(word, start, start + len(word), m.label, m.type, "coref"))
-                break
+        earlier = [m for m in mentions if m.end <= start and onto.is_a(m.type, want)]
+        if not earlier:
+            continue
+        m = earlier[-1]
+        if word in rules.topic_corefs:
+            k = bisect_right(sentence_starts, start) - 1
+            for a, b in sentences[max(0, k - 1): k + 1][::-1]:  # this sentence, then the previous one
+                first = next((x for x in earlier if a <= x.start < b), None)
+                if first is not None:
+                    m = first
+                    break
+        out.append(Mention(word, start, start + len(word), m.label, m.type, "coref"))
     return out

@@ -1,6 +1,7 @@
 """Relation rules: trigger words (ontology/rules/relations.tsv) and the argument patterns around them."""
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from functools import lru_cache
 
@@ -18,6 +19,8 @@ PASSIVE_WORDS = ("被", "获", "遭", "获得")
 FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
 HEAD_WINDOW = 30  # characters between the head and the trigger
 LINK_WORDS = ("是", "为", "成为", "作为", "对")
+# 旗下约1700家餐厅…: a count of unnamed parties; an actor after it is no member of them
+COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万多数几])[余多]?家")
 ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")
 SYMMETRIC = ("partnersWith", "competesWith")
 # words that open a clause with a subject or comparison of its own: an actor after them is not the object
@@ -220,7 +223,8 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         # 被/遭 right before the trigger swaps the roles (B被A收购 is handled by passive; A被…收购 here)
         heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
         heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= AROUND_WINDOW]
-        tails_i = _until(after, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS))
+        tails_i = _until(after, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS)
+                         or COUNTED.search(text, t1, ms[k].start) is not None)
         tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types) and ms[k].start - t1 <= AROUND_WINDOW]
         if not heads_i:
             return

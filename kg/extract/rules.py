@@ -54,6 +54,7 @@ class Rules:
     name_inner_words: frozenset[str] = frozenset()  # words allowed inside a registered name (开发, 投资 …)
     short_name_cues: frozenset[str] = frozenset()  # X（以下简称“Y”）: words that introduce a short name
     stock_markers: frozenset[str] = frozenset()  # ST, *ST …: markers written right before a listed company's name
+    topic_corefs: frozenset[str] = frozenset()  # 该公司 …: refer to the topic entity, not just the closest one
 
     # derived tables, computed on first use (the rules are read once and shared by every Doc)
     @cached_property
@@ -154,14 +155,18 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
         if "value" not in rx.groupindex:
             problems.append(f"{d / 'figures.tsv'}:{n}: the regex needs a (?P<value>...) group")
         figures.append(FigureRule(r["rule"], r["kind"], r["unit"], float(r["confidence"]), rx))
-    coref = {}
+    coref, topic_words = {}, set()
     for n, r in _table(d / "coreference.tsv"):
         if r["class"] not in onto.classes:
             problems.append(f"{d / 'coreference.tsv'}:{n}: class {r['class']!r} is not in the ontology")
         coref[r["word"]] = r["class"]
+        if r["refers_to"] not in ("nearest", "topic"):
+            problems.append(f"{d / 'coreference.tsv'}:{n}: refers_to must be nearest or topic, not {r['refers_to']!r}")
+        elif r["refers_to"] == "topic":
+            topic_words.add(r["word"])
     if problems:
         raise ConfigError("rule files have problems:\n  - " + "\n  - ".join(problems))
     return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
                  _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
                  _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
-                 _words(d / "stock_markers.txt"))
+                 _words(d / "stock_markers.txt"), frozenset(topic_words))
