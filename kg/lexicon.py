@@ -40,6 +40,18 @@ class Lexicon:
         name = self.index.get(to_match_key(surface))
         return self.entities.get(name) if name else None
 
+    def ancestors(self, name: str) -> list[str]:
+        """Parent, grandparent … of a known entity (微信支付 → 财付通 → 腾讯); [] for unknown names."""
+        out, e = [], self.entities.get(name)
+        while e is not None and e.parent and e.parent not in out and len(out) < 10:
+            out.append(e.parent)
+            e = self.entities.get(e.parent)
+        return out
+
+    def same_family(self, a: str, b: str) -> bool:
+        """One entity is the other's parent organisation, at any depth."""
+        return a in self.ancestors(b) or b in self.ancestors(a)
+
     def terms(self) -> list[str]:
         """Every surface form (names and aliases), for the segmenter's user dictionary."""
         out = set()

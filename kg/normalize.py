@@ -33,7 +33,7 @@ __all__ = [
     "to_match_text",
 ]
 
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+_ASCII_UPPER = re.compile("[A-Z]+")
 _MAX_T2S_ROUNDS = 3  # a few characters convert in two steps (薴 -> 苧 -> 苎)
 
 
@@ -74,7 +74,9 @@ def to_halfwidth(text: str) -> str:
 
 def lower_ascii(text: str) -> str:
     """Lowercase ASCII letters only; other scripts are left alone."""
-    return text.translate(_ASCII_LOWER)
+    if text.isascii():
+        return text.lower()
+    return _ASCII_UPPER.sub(lambda m: m.group().lower(), text)  # str.translate is slow on non-ASCII text
 
 
 def _t2s_char(ch: str) -> str:
@@ -112,6 +114,7 @@ def to_simplified(text: str) -> str:
     return out
 
 
+@lru_cache(maxsize=16384)  # callers pass names, looked up again and again (Lexicon.link)
 def to_match_key(text: str) -> str:
     """The key used to compare names: simplified, half-width, ASCII lowercase, no Cf characters."""
     return to_simplified(lower_ascii(to_halfwidth(strip_format(text))))
@@ -122,9 +125,12 @@ def to_match_key(text: str) -> str:
 _SPECIAL_PLANES = (range(0x0000, 0x30000), range(0xE0000, 0xE1000))
 
 
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
 @lru_cache(maxsize=None)
-def _special_chars() -> re.Pattern[str]:
-    """A regex matching characters that to_match_text must handle one by one (built once, ~0.1 s)."""
+def _special_ranges() -> tuple[tuple[int, int], ...]:
+    """(first, last) code points of the runs of characters that to_match_text must handle one by one."""
     ranges: list[list[int]] = []
     for plane in _SPECIAL_PLANES:
         for code in plane:
@@ -136,10 +142,27 @@ def _special_chars() -> re.Pattern[str]:
                     ranges[-1][1] = code
                 else:
                     ranges.append([code, code])
+    return tuple((a, b) for a, b in ranges)
+
+
+@lru_cache(maxsize=None)
+def _special_chars(astral: bool = True) -> re.Pattern[str]:
+    """A regex matching the special characters (built once, ~0.1 s).
+
+    ``astral=False`` leaves out those beyond the BMP: a character class with only BMP ranges is a
+    bitmap lookup, while astral ranges are tried one by one for every character (15x slower).
+    """
+    ranges = [(a, b) for a, b in _special_ranges() if astral or b <= 0xFFFF]
     body = "".join(
         re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}" for a, b in ranges
     )
     return re.compile(f"[{body}]")
+
+
+@lru_cache(maxsize=4096)
+def _replacement(ch: str) -> str:
+    """What a special character becomes: nothing (Cf) or its NFKC form."""
+    return "" if _is_format(ch) else _nfkc_char(ch)
 
 
 def to_match_text(text: str) -> tuple[str, list[int]]:
@@ -154,16 +177,14 @@ def to_match_text(text: str) -> tuple[str, list[int]]:
     index: list[int] = []
     pos = 0
     if not text.isascii():
-        for m in _special_chars().finditer(text):
+        for m in _special_chars(astral=_ASTRAL.search(text) is not None).finditer(text):
             i = m.start()
             if i > pos:
                 parts.append(text[pos:i])
                 index.extend(range(pos, i))
-            ch = text[i]
-            if not _is_format(ch):
-                out = _nfkc_char(ch)
-                parts.append(out)
-                index.extend([i] * len(out))
+            out = _replacement(text[i])
+            parts.append(out)
+            index.extend([i] * len(out))
             pos = i + 1
     if pos < len(text):
         parts.append(text[pos:])

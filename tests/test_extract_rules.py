@@ -35,6 +35,8 @@ RELATION_CASES = [
     ("launch_product", "蚂蚁集团尚未推出花呗。", None, ("蚂蚁集团", "launchesProduct", "花呗")),
     ("operate_in", "京东金融进军消费金融。", ("京东金融", "operatesIn", "消费金融"), None),
     ("operate_in", "京东金融没有进军消费金融。", None, ("京东金融", "operatesIn", "消费金融")),
+    ("operate_at", "银联在便利店推出立减活动。", ("中国银联", "operatesIn", "便利店"), None),
+    ("operate_at", "银联表示，便利店在周末人流最多。", None, ("中国银联", "operatesIn", "便利店")),
     ("invest_in", "腾讯入股微众银行。", ("腾讯", "investsIn", "微众银行"), None),
     ("invest_in", "腾讯否认入股微众银行。", None, ("腾讯", "investsIn", "微众银行")),
     ("invest_passive", "微众银行获腾讯注资。", ("腾讯", "investsIn", "微众银行"), None),
@@ -49,6 +51,10 @@ RELATION_CASES = [
     ("subsidiary_inside", "蚂蚁集团旗下的网商银行表示。", None, ("蚂蚁集团", "subsidiaryOf", "网商银行")),
     ("subsidiary_owns", "蚂蚁集团拥有网商银行。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), None),
     ("subsidiary_owns", "蚂蚁集团不再拥有网商银行。", None, ("网商银行", "subsidiaryOf", "蚂蚁集团")),
+    ("subsidiary_owns", "蚂蚁集团控股网商银行。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), ("蚂蚁集团", "acquires", "网商银行")),
+    ("controller_around", "网商银行的控股股东蚂蚁集团发布公告。", ("网商银行", "subsidiaryOf", "蚂蚁集团"),
+     ("蚂蚁集团", "investsIn", "网商银行")),
+    ("controller_around", "网商银行的控股股东蚂蚁集团发布公告。", None, ("蚂蚁集团", "subsidiaryOf", "网商银行")),
     ("executive_title", "京东金融副总裁金林表示。", ("金林", "executiveOf", "京东金融"), None),
     ("executive_title", "京东金融表示，副总裁的人选尚未确定。", None, None),
     ("publish_report", "易观发布《中国第三方支付市场报告》。", ("易观", "publishes", "中国第三方支付市场报告"), None),
@@ -63,6 +69,8 @@ RELATION_CASES = [
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
     ("partner_around", "华为昨日宣布，将在多个城市合作，伙伴为招商银行。", ("华为", "partnersWith", "招商银行"), None),
     ("partner_around", "华为昨日宣布，不会签约招商银行。", None, ("华为", "partnersWith", "招商银行")),
+    ("compete_overtake", "今年小米的出货量超过华为。", ("小米", "competesWith", "华为"), None),
+    ("compete_overtake", "小米的出货量超过三千万台，华为表示祝贺。", None, ("小米", "competesWith", "华为")),
     ("compete_around", "在手机市场，华为的竞争对手，首先是小米。", ("华为", "competesWith", "小米"), None),
     ("compete_around", "华为的手机卖得好，小米的电视卖得好。", None, ("华为", "competesWith", "小米")),
 ]
@@ -116,6 +124,9 @@ def test_names_inside_other_words_are_not_entities(nlp, text, label):
     ("江南重工股份公告称，公司将停牌。", "江南重工股份"),
     ("该项目由TCL集团负责。", "TCL集团"),                   # ASCII name + suffix
     ("娃哈哈公告称销售额继续增长。", "娃哈哈"),             # name from jieba's dictionary tags
+    ("西藏高原运输总公司是该公司的股东。", "西藏高原运输总公司"),  # industry word + legal form: one name
+    ("成都佳禾饮料有限公司发布声明。", "成都佳禾饮料有限公司"),    # the place belongs to the registered name
+    ("湖北省天然气开发股份有限公司今日挂牌。", "湖北省天然气开发股份有限公司"),  # 开发 inside a legal name
 ])
 def test_unseen_company_names_are_found(nlp, text, name):
     x = run(nlp, text)
@@ -127,7 +138,104 @@ def test_unseen_company_names_are_found(nlp, text, name):
     ("市场份额环比上升，权威机构表示。", "环比"),
     ("三大银行与四大机构均表示。", "三大"),
     ("风控能力很重要。", "风控"),
+    ("两大互联网公司宣布合作。", "两大互联网公司"),  # a count starts a description, not a name
 ])
 def test_common_words_are_not_company_names(nlp, text, word):
     x = run(nlp, text)
     assert word not in {m.text for m in x.mentions}
+
+
+def test_short_name_in_brackets_links_to_the_full_name(nlp):
+    x = run(nlp, "湖北省天然气开发股份有限公司（以下简称“鄂天然气”）今日挂牌。鄂天然气表示将扩建管网。")
+    short = [m for m in x.mentions if m.text == "鄂天然气"]
+    assert len(short) == 2, [(m.text, m.label) for m in x.mentions]
+    assert {m.label for m in short} == {"湖北省天然气开发股份有限公司"}
+
+
+def test_short_name_that_is_known_gives_the_full_name_its_entity(nlp):
+    x = run(nlp, "美国通用汽车公司（以下简称通用汽车）宣布增资。")
+    assert {m.label for m in x.mentions if "通用" in m.text} == {"通用汽车"}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("华信科技集团股份有限公司发布公告。", "华信科技集团股份有限公司", "TechCompany"),  # industry word before the legal form
+    ("江南重工集团表示。", "江南重工集团", "Company"),
+])
+def test_unseen_registered_name_takes_the_class_of_its_industry_word(nlp, text, name, cls):
+    x = run(nlp, text)
+    assert (name, cls) in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
+
+
+@pytest.mark.parametrize("text, name, absent", [
+    ("京东物流今天在香港上市。", "京东物流", "物流"),     # known company + industry word: another company
+    ("华电国际发布了年度报告。", "华电国际", "华电"),
+])
+def test_known_company_with_industry_word_is_another_company(nlp, text, name, absent):
+    x = run(nlp, text)
+    texts = {m.text for m in x.mentions}
+    assert name in texts and absent not in texts, [(m.text, m.label) for m in x.mentions]
+
+
+def test_known_company_followed_by_a_verb_stays_itself(nlp):
+    x = run(nlp, "京东发展迅速。")
+    assert [(m.text, m.label) for m in x.mentions] == [("京东", "京东")]
+
+
+def test_unknown_three_character_name_with_a_surname_is_a_person(nlp):
+    x = run(nlp, "该公司的实际控制人为刘晓峰，他持有七成股份。")
+    assert ("刘晓峰", "Person") in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
+    assert not [r for r in x.relations if "刘晓峰" in (r.head, r.tail)]  # a person is not an Actor of subsidiaryOf
+
+
+@pytest.mark.parametrize("text, name", [
+    ("昨日，*ST华锦发布公告称将重组。", "华锦"),          # a risk marker comes right before a listed short name
+    ("SST天泰今日停牌。", "天泰"),
+])
+def test_short_name_after_a_risk_marker_is_a_company(nlp, text, name):
+    x = run(nlp, text)
+    assert (name, "Company") in {(m.text, m.type) for m in x.mentions}, [(m.text, m.type) for m in x.mentions]
+
+
+def test_bracketed_short_name_is_found_even_when_the_full_name_is_not(nlp):
+    x = run(nlp, "去年成立的那家企业（以下简称“华易达”）已经盈利，华易达的客户增长很快。本公司（以下简称“本公司”）")
+    assert [m.label for m in x.mentions if m.text == "华易达"] == ["华易达", "华易达"]
+    assert "本公司" not in {m.text for m in x.mentions}
+
+
+@pytest.mark.parametrize("text, want, bad", [
+    # a list after 旗下 ends where the next owner starts
+    ("蚂蚁集团旗下的网商银行和腾讯旗下的财付通各持股一成。", ("财付通", "subsidiaryOf", "腾讯"),
+     ("腾讯", "subsidiaryOf", "蚂蚁集团")),
+    # an actor in a clause with a relation word of its own is not the object of an earlier trigger
+    ("网商银行注册资本40亿元，小米为第一大股东，华为和易观各持股10%。", None, ("华为", "investsIn", "小米")),
+    # …nor one in a clause that opens a comparison
+    ("小米以三成的比例出资入股，与此前华为在易观的比例相同。", None, ("小米", "investsIn", "华为")),
+    # one group is not two partners
+    ("腾讯宣布深化与多家国际卡组织的合作，微信支付的服务全面升级。", None, ("腾讯", "partnersWith", "微信支付")),
+    # "A…B的收购" reads as (A, B) only with 是/为/对 between them
+    ("易观股东会通过了小米的收购方案。", None, ("易观", "acquires", "小米")),
+    ("易观对小米的收购已经完成。", ("易观", "acquires", "小米"), None),
+])
+def test_relation_arguments_stay_in_their_clause_and_group(nlp, text, want, bad):
+    got = {(r.head, r.type, r.tail) for r in run(nlp, text).relations}
+    if want:
+        assert want in got, got
+    if bad:
+        assert bad not in got, got
+
+
+def test_the_object_of_an_earlier_clause_is_not_the_next_subject(nlp):
+    # 参股网商银行，并在保险领域推出…: the one who launches is not 网商银行
+    got = {(r.head, r.type, r.tail) for r in run(nlp, "该公司参股网商银行，并在保险领域推出了“相互宝”。").relations}
+    assert not {g for g in got if g[0] == "网商银行"}, got
+
+
+def test_a_subject_carries_on_across_commas(nlp):
+    got = {(r.head, r.type, r.tail) for r in run(nlp, "平安医保科技与多地医保部门合作，进入医保控费领域。").relations}
+    assert ("平安医保科技", "operatesIn", "医保") in got, got
+
+
+def test_the_company_refers_to_the_topic_not_just_the_closest_name(nlp):
+    x = run(nlp, "蚂蚁集团由蚂蚁金服更名而来，支付宝是其旗下最核心的业务。除支付之外，该公司还控股天弘基金。")
+    assert ("天弘基金", "subsidiaryOf", "蚂蚁集团") in {(r.head, r.type, r.tail) for r in x.relations}
+

@@ -31,6 +31,8 @@ def extract_article(article: Article, nlp: Language) -> Extraction:
         label = m.label
         if m.source != "lexicon" and label == norm[m.start:m.end]:
             label = rename.setdefault(m.label, text[s:e].strip())
+        elif m.source == "alias":
+            label = rename.get(label, label)  # a short name takes the label its full name got
         mentions.append(Mention(text[s:e], s, e, label, m.type, m.source))
     relabel = lambda lab: rename.get(lab, lab)
     relations = []

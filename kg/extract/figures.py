@@ -44,13 +44,15 @@ def extract_figures(text: str, sentences, mentions: list[Mention], rules: Rules,
     starts = [m.start for m in mentions]  # mentions are sorted by start
     seen = set()
     for s0, s1 in sentences:
+        actors = [x for x in mentions[bisect_left(starts, s0): bisect_left(starts, s1)] if onto.is_a(x.type, "Actor")]
+        if not actors:
+            continue  # a figure needs an actor before it in the sentence
         sent = text[s0:s1]
-        in_sent = mentions[bisect_left(starts, s0): bisect_left(starts, s1)]
         for rule in rules.figures:
             for m in rule.regex.finditer(sent):
                 a, b = s0 + m.start(), s0 + m.end()
                 clause_start = s0 + max([c.end() for c in _CLAUSE.finditer(sent[: m.start()])] or [0])
-                subj = [x for x in in_sent if clause_start <= x.start and x.end <= a and onto.is_a(x.type, "Actor")]
+                subj = [x for x in actors if clause_start <= x.start and x.end <= a]
                 if not subj:
                     continue
                 value = float(m.group("value")) * SCALE[m.groupdict().get("scale")]

@@ -1,10 +1,15 @@
 """Relation rules: trigger words (ontology/rules/relations.tsv) and the argument patterns around them."""
 from __future__ import annotations
 
+import re
+from bisect import bisect_left, bisect_right
+from functools import lru_cache
+
 from spacy.tokens import Doc
 
 from kg.extract.rules import RelationRule, Rules
 from kg.extract.sentences import CLAUSE_PUNCT
+from kg.extract.tokens import Tokens, tokens_of
 from kg.ontology import Ontology
 from kg.records import Mention
 
@@ -13,7 +18,13 @@ WITH_WORDS = ("与", "同", "跟", "和")
 PASSIVE_WORDS = ("被", "获", "遭", "获得")
 FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
 HEAD_WINDOW = 30  # characters between the head and the trigger
-LINK_WORDS = ("是", "为", "成为", "作为")
+LINK_WORDS = ("是", "为", "成为", "作为", "对")
+# 旗下约1700家餐厅…: a count of unnamed parties; an actor after it is no member of them
+COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万多数几])[余多]?家")
+ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")
+SYMMETRIC = ("partnersWith", "competesWith")
+# words that open a clause with a subject or comparison of its own: an actor after them is not the object
+CLAUSE_STARTERS = ("与", "和", "而", "但", "此外", "同时", "另外", "其中", "相比", "比")
 AROUND_WINDOW = 40  # "around" patterns: the nearest actor within this many characters on each side, same sentence
 
 
@@ -40,11 +51,15 @@ def _list_ending_at(text: str, ms: list[Mention], i: int) -> tuple[list[Mention]
     return items, seps
 
 
-def _list_starting_at(text: str, ms: list[Mention], i: int) -> list[Mention]:
+def _list_starting_at(text: str, ms: list[Mention], i: int, trigger: str = "") -> list[Mention]:
+    """The coordinated list whose first item is ms[i]; an item followed by ``trigger`` starts a relation of
+    its own and ends the list (A旗下的B和C旗下的D: C is not in A's list)."""
     items = [ms[i]]
     k = i
     while k + 1 < len(ms):
         between = text[ms[k].end: ms[k + 1].start].strip(" “”\"「」")
+        if trigger and text.startswith(trigger, ms[k + 1].end, ms[k + 1].end + len(trigger) + 1):
+            break
         if between in LIST_SEPARATORS:
             items.append(ms[k + 1])
             k += 1
@@ -54,20 +69,73 @@ def _list_starting_at(text: str, ms: list[Mention], i: int) -> list[Mention]:
 
 
 def _typed(onto: Ontology, m: Mention, types: tuple[str, ...]) -> bool:
-    return any(onto.is_a(m.type, t) for t in types)
+    return _class_in(onto, m.type, types)
 
 
-def _negated(text: str, pos: int, negations: frozenset[str]) -> bool:
-    window = text[max(0, pos - 4): pos]
-    return any(n in window for n in negations)
+@lru_cache(maxsize=4096)
+def _class_in(onto: Ontology, cls: str, types: tuple[str, ...]) -> bool:
+    return any(onto.is_a(cls, t) for t in types)
 
 
-def find_triggers(doc: Doc, start: int, end: int, words: set[str]) -> list[tuple[str, int, int]]:
-    return [(t.text, t.idx, t.idx + len(t.text)) for t in doc if start <= t.idx < end and t.text in words]
+def _negated(text: str, pos: int, rules: Rules) -> bool:
+    """A negation word in the 4 characters before ``pos``."""
+    return rules.negation_re is not None and rules.negation_re.search(text, max(0, pos - 4), pos) is not None
 
 
-def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology):
-    """Yield (subject, object) mention pairs for one trigger occurrence under one rule."""
+def find_triggers(tokens: Tokens, words: set[str]) -> list[tuple[str, int, int]]:
+    """(word, start, end) of each token that is one of ``words``, in text order."""
+    return [(w, s, s + len(w)) for w, s in zip(tokens.words, tokens.starts) if w in words]
+
+
+def _in_number(text: str, k: int) -> bool:
+    """A comma that groups digits (1,200 or <N>,<N>) is not a clause break."""
+    return text[k] in ",，" and 0 < k < len(text) - 1 and text[k - 1] in "0123456789>" and text[k + 1] in "0123456789<"
+
+
+def _clause_breaks(text: str, a: int, b: int) -> list[int]:
+    return [k for k in range(a, b) if text[k] in CLAUSE_PUNCT and not _in_number(text, k)]
+
+
+def _tail_clause_is_own(text: str, t1: int, tail: Mention, others, starters: tuple[str, ...]) -> bool:
+    """Is the actor after the trigger in a clause of its own: clause punctuation between them, and that
+    clause opens with a new-subject or comparison word (，与此前…) or has a trigger of its own (，B持股20%)?"""
+    cuts = _clause_breaks(text, t1, tail.start)
+    if not cuts:
+        return False
+    cut = cuts[-1]
+    if text.startswith(starters, cut + 1):
+        return True
+    end = next((k for k in range(tail.end, min(len(text), tail.end + AROUND_WINDOW)) if text[k] in CLAUSE_PUNCT),
+               len(text))
+    return any(cut < s and e <= end for s, e in others)
+
+
+def _until(indices, stop) -> list[int]:
+    """The indices up to (not including) the first one for which ``stop`` holds: an actor in a clause
+    of its own also hides every actor beyond it."""
+    out = []
+    for k in indices:
+        if stop(k):
+            break
+        out.append(k)
+    return out
+
+
+def _head_clause_is_own(text: str, head: Mention, t0: int, others) -> bool:
+    """Is the actor before the trigger the object of another relation word in its own, earlier clause
+    (参股网商银行，并在保险领域推出…)? As a subject it may carry on across commas (A与B合作，进入C)."""
+    cuts = _clause_breaks(text, head.end, t0)
+    if not cuts:
+        return False
+    begin = max((k for k in range(max(0, head.start - AROUND_WINDOW), head.start) if text[k] in CLAUSE_PUNCT),
+                default=-1)
+    return any(begin < s and e <= head.start for s, e in others)
+
+
+def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology,
+               others: list[tuple[int, int]] = ()):
+    """Yield (subject, object) mention pairs for one trigger occurrence under one rule; ``others`` are
+    the spans of the sentence's other trigger words."""
     before = [i for i, m in enumerate(ms) if m.end <= t0]
     after = [i for i, m in enumerate(ms) if m.start >= t1]
     p = rule.pattern
@@ -104,10 +172,12 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
                 return
             for h in items[:-1]:
                 yield h, items[-1]
-    elif p in ("active", "active_reverse"):
+    elif p in ("active", "active_reverse", "at"):
         if not before or not after:
             return
-        heads_i = [k for k in before if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= HEAD_WINDOW]
+        heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
+        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= HEAD_WINDOW
+                   and (p != "at" or all(c in FILLER for c in text[ms[k].end: t0]))]
         if not heads_i:
             return
         heads, _ = _list_ending_at(text, ms, heads_i[-1])
@@ -137,20 +207,25 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             return
         i, j = before[-1], after[0]
         if _gap_ok(text, ms[i].end, t0, 2) and _gap_ok(text, t1, ms[j].start, 3):
-            for t in _list_starting_at(text, ms, j):
+            for t in _list_starting_at(text, ms, j, text[t0:t1]):
                 yield t, ms[i]
     elif p == "owner":  # A(的)股东B → B investsIn A
         if not before or not after:
             return
         i, j = before[-1], after[0]
-        if _gap_ok(text, ms[i].end, t0, 6) and ms[j].start - t1 <= 8:
+        if any(w in text[ms[i].end: t0] for w in LINK_WORDS):
+            return  # A为第一大股东: A is the shareholder, not the company
+        if _gap_ok(text, ms[i].end, t0, 6) and _gap_ok(text, t1, ms[j].start, 8):
             for t in _list_starting_at(text, ms, j):
                 yield t, ms[i]
     elif p in ("around", "around_reverse"):
         # HEAD … TRIGGER … TAIL across clause punctuation (sentence-level judgement, lower confidence);
         # 被/遭 right before the trigger swaps the roles (B被A收购 is handled by passive; A被…收购 here)
-        heads_i = [k for k in before if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= AROUND_WINDOW]
-        tails_i = [k for k in after if _typed(onto, ms[k], rule.tail_types) and ms[k].start - t1 <= AROUND_WINDOW]
+        heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
+        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= AROUND_WINDOW]
+        tails_i = _until(after, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS)
+                         or COUNTED.search(text, t1, ms[k].start) is not None)
+        tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types) and ms[k].start - t1 <= AROUND_WINDOW]
         if not heads_i:
             return
         if not tails_i:
@@ -160,9 +235,11 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             if len(heads_i) < 2 or not _gap_ok(text, ms[heads_i[-1]].end, t0, 6):
                 return
             gap = text[ms[heads_i[-2]].end: ms[heads_i[-1]].start]
-            linked = any(w in gap for w in LINK_WORDS)  # A(…)是/成为B的第一大股东
-            if not _gap_ok(text, ms[heads_i[-2]].end, ms[heads_i[-1]].start, AROUND_WINDOW if linked else 6):
-                if not (linked and "。" not in gap and len(gap) <= AROUND_WINDOW):
+            linked = any(w in gap for w in LINK_WORDS)  # A(…)是/成为B的第一大股东, A对B的收购
+            if not linked:
+                return
+            if not _gap_ok(text, ms[heads_i[-2]].end, ms[heads_i[-1]].start, AROUND_WINDOW):
+                if not ("。" not in gap and len(gap) <= AROUND_WINDOW):
                     return
             h, t = ms[heads_i[-2]], ms[heads_i[-1]]
             if any(w in text[h.end: t.start] for w in ("被", "遭")):
@@ -173,7 +250,7 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         swap = p == "around_reverse"
         if any(w in text[max(0, t0 - 3): t0] for w in ("被", "遭")):
             swap = not swap
-        for t in _list_starting_at(text, ms, tails_i[0]):
+        for t in _list_starting_at(text, ms, tails_i[0], text[t0:t1]):
             yield (t, h) if swap else (h, t)
     elif p == "title":  # 京东金融副总裁金林 → 金林 executiveOf 京东金融
         if not before or not after:
@@ -183,28 +260,36 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             yield ms[j], ms[i]
 
 
-def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology):
-    """Yield (rule, subject Mention, object Mention, sentence (start, end))."""
-    text = doc.text
-    by_trigger: dict[str, list[RelationRule]] = {}
-    for r in rules.relations:
-        for t in r.triggers:
-            by_trigger.setdefault(t, []).append(r)
+def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology,
+                      family=lambda a, b: False):
+    """Yield (rule, subject Mention, object Mention, sentence (start, end)); ``mentions`` sorted by start.
+    ``family(a, b)`` says whether two entities belong to one group (no partnership between them)."""
+    tokens = tokens_of(doc)
+    text = tokens.text
+    by_trigger = rules.relations_by_trigger
     seen = set()
-    all_triggers = find_triggers(doc, 0, len(text), set(by_trigger))  # one pass over the tokens
+    all_triggers = find_triggers(tokens, by_trigger.keys())  # one pass over the tokens
+    trigger_starts = [t0 for _, t0, _ in all_triggers]
+    # words that relate two actors (收购, 持股 …; not the generic verbs of launchesProduct/operatesIn)
+    between_actors = {w for w, rs in by_trigger.items() if any(r.property in ACTOR_PROPERTIES for r in rs)}
+    mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences:
-        ms = [m for m in mentions if s0 <= m.start and m.end <= s1]
+        ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
-        for word, t0, t1 in (t for t in all_triggers if s0 <= t[1] < s1):
-            if _negated(text, t0, rules.negations):
+        in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
+        for word, t0, t1 in in_sentence:
+            others = [(a, b) for w, a, b in in_sentence if (a, b) != (t0, t1) and w in between_actors]
+            if _negated(text, t0, rules):
                 continue
             if any(m.start < t0 and t1 == m.end for m in ms):
                 continue  # the word ends a name (惠州控股), it is no trigger
             for rule in by_trigger[word]:
-                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto):
+                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others):
                     if subj.label == obj.label:
                         continue
+                    if rule.property in SYMMETRIC and rule.pattern == "around" and family(subj.label, obj.label):
+                        continue  # 腾讯 and its own 微信支付 are one group, not partners
                     h_types, t_types = rule.head_types, rule.tail_types
                     if rule.pattern in ("inside", "owner", "title", "active_reverse", "around_reverse"):
                         h_types, t_types = rule.tail_types, rule.head_types

@@ -3,14 +3,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from kg.config import DEFAULT, Settings
 from kg.errors import ConfigError
 from kg.ontology import read_ontology
 
-PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse"}
+PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at"}
 
 
 @dataclass(frozen=True)
@@ -50,13 +50,51 @@ class Rules:
     stopwords: frozenset[str]
     surnames: frozenset[str]
     negations: frozenset[str]
+    legal_forms: frozenset[str] = frozenset()  # tokens that end a company's registered name (有限公司, 总公司 …)
+    name_inner_words: frozenset[str] = frozenset()  # words allowed inside a registered name (开发, 投资 …)
+    short_name_cues: frozenset[str] = frozenset()  # X（以下简称“Y”）: words that introduce a short name
+    stock_markers: frozenset[str] = frozenset()  # ST, *ST …: markers written right before a listed company's name
+    topic_corefs: frozenset[str] = frozenset()  # 该公司 …: refer to the topic entity, not just the closest one
 
-    @property
+    # derived tables, computed on first use (the rules are read once and shared by every Doc)
+    @cached_property
     def titles(self) -> frozenset[str]:
         return frozenset(t for r in self.relations if r.pattern == "title" for t in r.triggers)
 
-    def trigger_words(self) -> set[str]:
-        return {t for r in self.relations for t in r.triggers} | set(self.coreference)
+    def trigger_words(self) -> frozenset[str]:
+        return self._trigger_words
+
+    @cached_property
+    def _trigger_words(self) -> frozenset[str]:
+        return frozenset({t for r in self.relations for t in r.triggers} | set(self.coreference))
+
+    @cached_property
+    def suffix_words(self) -> frozenset[str]:
+        return frozenset(suf.suffix for suf in self.suffixes)
+
+    @cached_property
+    def suffixes_by_last_char(self) -> dict[str, tuple[NameSuffix, ...]]:
+        """Name suffixes by their last character, longest first (the order of ``suffixes``)."""
+        out: dict[str, list[NameSuffix]] = {}
+        for suf in self.suffixes:
+            out.setdefault(suf.suffix[-1], []).append(suf)
+        return {ch: tuple(sufs) for ch, sufs in out.items()}
+
+    @cached_property
+    def negation_re(self) -> re.Pattern | None:
+        """Finds any negation word (None when there are none)."""
+        if not self.negations:
+            return None
+        return re.compile("|".join(re.escape(w) for w in sorted(self.negations)))
+
+    @cached_property
+    def relations_by_trigger(self) -> dict[str, tuple[RelationRule, ...]]:
+        """The relation rules each trigger word fires, in file order."""
+        out: dict[str, list[RelationRule]] = {}
+        for r in self.relations:
+            for t in r.triggers:
+                out.setdefault(t, []).append(r)
+        return {t: tuple(rules) for t, rules in out.items()}
 
 
 def _table(path: Path) -> list[tuple[int, dict]]:
@@ -117,12 +155,18 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
         if "value" not in rx.groupindex:
             problems.append(f"{d / 'figures.tsv'}:{n}: the regex needs a (?P<value>...) group")
         figures.append(FigureRule(r["rule"], r["kind"], r["unit"], float(r["confidence"]), rx))
-    coref = {}
+    coref, topic_words = {}, set()
     for n, r in _table(d / "coreference.tsv"):
         if r["class"] not in onto.classes:
             problems.append(f"{d / 'coreference.tsv'}:{n}: class {r['class']!r} is not in the ontology")
         coref[r["word"]] = r["class"]
+        if r["refers_to"] not in ("nearest", "topic"):
+            problems.append(f"{d / 'coreference.tsv'}:{n}: refers_to must be nearest or topic, not {r['refers_to']!r}")
+        elif r["refers_to"] == "topic":
+            topic_words.add(r["word"])
     if problems:
         raise ConfigError("rule files have problems:\n  - " + "\n  - ".join(problems))
     return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
-                 _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"))
+                 _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
+                 _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
+                 _words(d / "stock_markers.txt"), frozenset(topic_words))
