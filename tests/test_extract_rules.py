@@ -239,3 +239,9 @@ def test_the_company_refers_to_the_topic_not_just_the_closest_name(nlp):
     x = run(nlp, "蚂蚁集团由蚂蚁金服更名而来，支付宝是其旗下最核心的业务。除支付之外，该公司还控股天弘基金。")
     assert ("天弘基金", "subsidiaryOf", "蚂蚁集团") in {(r.head, r.type, r.tail) for r in x.relations}
 
+
+
+def test_a_quoted_registered_company_name_is_no_product(nlp):
+    x = run(nlp, "微信推出了“华信科技有限公司”。")
+    assert "Product" not in {m.type for m in x.mentions if "华信" in m.text}
+    assert not [r for r in x.relations if r.type == "launchesProduct"]

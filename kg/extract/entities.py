@@ -298,6 +298,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         s, e = m.span(1)
         if taken.overlaps(s, e) or not _NAMEISH.match(m.group(1).replace(" ", "")):
             continue
+        if m.group(1).endswith(tuple(rules.legal_forms)):
+            continue  # “信达科技有限公司” names a company, never a product or a plan
         after = text[m.end(): m.end() + 2]
         before = text[max(0, m.start() - 8): m.start()]
         if after in INITIATIVE_NEXT:
