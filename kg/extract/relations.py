@@ -132,12 +132,18 @@ def _head_clause_is_own(text: str, head: Mention, t0: int, others) -> bool:
     return any(begin < s and e <= head.start for s, e in others)
 
 
+def _sides(ms: list[Mention], t0: int, t1: int) -> tuple[list[int], list[int]]:
+    """Indices of the mentions before and after a trigger at t0..t1 (``ms`` sorted by start)."""
+    starts = [m.start for m in ms]
+    return ([i for i in range(bisect_left(starts, t0)) if ms[i].end <= t0],
+            list(range(bisect_left(starts, t1), len(ms))))
+
+
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology,
-               others: list[tuple[int, int]] = ()):
+               others: list[tuple[int, int]] = (), sides: tuple[list[int], list[int]] | None = None):
     """Yield (subject, object) mention pairs for one trigger occurrence under one rule; ``others`` are
-    the spans of the sentence's other trigger words."""
-    before = [i for i, m in enumerate(ms) if m.end <= t0]
-    after = [i for i, m in enumerate(ms) if m.start >= t1]
+    the spans of the sentence's other trigger words, ``sides`` the mentions before and after it."""
+    before, after = sides or _sides(ms, t0, t1)
     p = rule.pattern
     if p in ("with", "list"):
         if not before:
@@ -284,8 +290,9 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                 continue
             if any(m.start < t0 and t1 == m.end for m in ms):
                 continue  # the word ends a name (惠州控股), it is no trigger
+            sides = _sides(ms, t0, t1)
             for rule in by_trigger[word]:
-                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others):
+                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others, sides):
                     if subj.label == obj.label:
                         continue
                     if rule.property in SYMMETRIC and rule.pattern == "around" and family(subj.label, obj.label):
