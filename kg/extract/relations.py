@@ -258,6 +258,20 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             swap = not swap
         for t in _list_starting_at(text, ms, tails_i[0], text[t0:t1]):
             yield (t, h) if swap else (h, t)
+    elif p == "role":  # A(…)成为B和C的(首批)合作银行 → (A, B), (A, C)
+        if not before:
+            return
+        owners, _ = _list_ending_at(text, ms, before[-1])
+        if not re.fullmatch(r"的[\u4e00-\u9fff]{0,4}", text[owners[-1].end: t0]):
+            return
+        k = ms.index(owners[0])
+        a = next((ms[j] for j in range(k - 1, -1, -1) if _typed(onto, ms[j], rule.head_types)), None)
+        if a is None:
+            return
+        gap = text[a.end: owners[0].start]
+        if any(w in gap for w in LINK_WORDS) and "。" not in gap and len(gap) <= AROUND_WINDOW:
+            for b in owners:
+                yield a, b
     elif p == "title":  # 京东金融副总裁金林 → 金林 executiveOf 京东金融
         if not before or not after:
             return
