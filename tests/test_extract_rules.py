@@ -37,6 +37,8 @@ RELATION_CASES = [
     ("operate_in", "京东金融没有进军消费金融。", None, ("京东金融", "operatesIn", "消费金融")),
     ("partner_role", "招商银行此次成为华为和小米的首批合作银行。", ("招商银行", "partnersWith", "小米"), None),
     ("partner_role", "招商银行表示，小米的合作伙伴很多。", None, ("招商银行", "partnersWith", "小米")),
+    ("partner_supporters", "首批支持小米的银行共有3家，包括招商银行、中信银行和平安银行。", ("中信银行", "partnersWith", "小米"), None),
+    ("partner_supporters", "首批支持小米的银行已经上线，招商银行表示满意。", None, ("招商银行", "partnersWith", "小米")),
     ("operate_at", "银联在便利店推出立减活动。", ("中国银联", "operatesIn", "便利店"), None),
     ("operate_at", "银联表示，便利店在周末人流最多。", None, ("中国银联", "operatesIn", "便利店")),
     ("invest_in", "腾讯入股微众银行。", ("腾讯", "investsIn", "微众银行"), None),

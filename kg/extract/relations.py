@@ -19,6 +19,8 @@ PASSIVE_WORDS = ("被", "获", "遭", "获得")
 FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
 HEAD_WINDOW = 30  # characters between the head and the trigger
 LINK_WORDS = ("是", "为", "成为", "作为", "对")
+# 支持Apple Pay的银行(共有19家，)包括…: the words between a supported party and the list of its supporters
+SUPPORTERS_CUE = re.compile(r"的[\u4e00-\u9fff]{1,6}(?:共有[^，。；]{0,8}，)?(?:包括|涵盖|有|为|是)[：:]?")
 # 旗下约1700家餐厅…: a count of unnamed parties; an actor after it is no member of them
 COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万多数几])[余多]?家")
 ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")
@@ -272,6 +274,17 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         if any(w in gap for w in LINK_WORDS) and "。" not in gap and len(gap) <= AROUND_WINDOW:
             for b in owners:
                 yield a, b
+    elif p == "supporters":  # 支持B的银行包括A1、A2… → (A1, B), (A2, B)
+        if not after or not _gap_ok(text, t1, ms[after[0]].start, 1):
+            return
+        targets = _list_starting_at(text, ms, after[0])
+        cue = SUPPORTERS_CUE.match(text, targets[-1].end)
+        if cue is None:
+            return
+        for k in after:
+            if ms[k].start >= cue.end() and _typed(onto, ms[k], rule.head_types):
+                for t in targets:
+                    yield ms[k], t
     elif p == "title":  # 京东金融副总裁金林 → 金林 executiveOf 京东金融
         if not before or not after:
             return
@@ -291,7 +304,8 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     all_triggers = find_triggers(tokens, by_trigger.keys())  # one pass over the tokens
     trigger_starts = [t0 for _, t0, _ in all_triggers]
     # words that relate two actors (收购, 持股 …; not the generic verbs of launchesProduct/operatesIn)
-    between_actors = {w for w, rs in by_trigger.items() if any(r.property in ACTOR_PROPERTIES for r in rs)}
+    between_actors = {w for w, rs in by_trigger.items()
+                      if any(r.property in ACTOR_PROPERTIES and r.pattern not in ("supporters", "role") for r in rs)}
     mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences:
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]

@@ -10,7 +10,7 @@ from kg.config import DEFAULT, Settings
 from kg.errors import ConfigError
 from kg.ontology import read_ontology
 
-PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role"}
+PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters"}
 
 
 @dataclass(frozen=True)
