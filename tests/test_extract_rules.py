@@ -249,3 +249,15 @@ def test_a_quoted_registered_company_name_is_no_product(nlp):
     x = run(nlp, "微信推出了“华信科技有限公司”。")
     assert "Product" not in {m.type for m in x.mentions if "华信" in m.text}
     assert not [r for r in x.relations if r.type == "launchesProduct"]
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("小米认购三成股份，为最大股东，华信源投资和易观各持股两成。", ("小米", "investsIn", "易观")),  # 投资 ends a name here
+    ("去年小米和华为向易观投资十亿元，其中小米出资六亿元、华为出资四亿元。", ("小米", "investsIn", "华为")),
+])
+def test_no_relation_across_list_items(nlp, text, bad):
+    assert bad not in {(r.head, r.type, r.tail) for r in run(nlp, text).relations}
+
+
+def test_a_name_never_starts_with_a_demonstrative(nlp):
+    assert "这一金融" not in {m.text for m in run(nlp, "竞争延伸到了存贷款这一金融的核心领域。").mentions}

@@ -37,6 +37,7 @@ LEGAL_TAIL_TAGS = NOUNISH_TAGS | {"v"}
 # characters that never start or end a name proposed from an unknown token (jieba's HMM glues them on)
 EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其该此这那已就才又还再称说等个位家年月日为以化来去前后先更最很较")
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
+DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
 BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "收购", "并购", "入股", "增持", "持股", "持有", "注资",
@@ -132,8 +133,9 @@ def _marked_short_names(tokens: Tokens, rules: Rules, triggers: set[str], taken:
 
 
 def _never_starts_a_name(word: str, tags: dict) -> bool:
-    """原 / 由 / 而 / 重组 / 体验 …: a function word or a verb glued in front of a name (原中国信达, 重组通化钢铁)."""
-    return (len(word) == 1 and word in LEADING_CHARS) or tags.get(word) in LEADING_TAGS
+    """原 / 由 / 而 / 重组 / 体验 / 这一 …: a function word, a verb or a demonstrative glued in front of a name
+    (原中国信达, 重组通化钢铁, 这一金融)."""
+    return (len(word) == 1 and word in LEADING_CHARS) or tags.get(word) in LEADING_TAGS or word[:1] in DEMONSTRATIVES
 
 
 def _counted(word: str, tags: dict) -> bool:

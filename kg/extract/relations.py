@@ -7,12 +7,15 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
+from kg.extract.entities import jieba_tables
 from kg.extract.rules import RelationRule, Rules
 from kg.extract.sentences import CLAUSE_PUNCT
 from kg.extract.tokens import Tokens, tokens_of
 from kg.ontology import Ontology
 from kg.records import Mention
 
+_CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
+NOT_NAME_TAGS = frozenset({"v", "p", "c", "d", "r", "u", "uj", "ul", "ad", "m", "q", "t", "f"})
 LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以及", "还有"}
 WITH_WORDS = ("与", "同", "跟", "和")
 PASSIVE_WORDS = ("被", "获", "遭", "获得")
@@ -82,6 +85,19 @@ def _class_in(onto: Ontology, cls: str, types: tuple[str, ...]) -> bool:
 def _negated(text: str, pos: int, rules: Rules) -> bool:
     """A negation word in the 4 characters before ``pos``."""
     return rules.negation_re is not None and rules.negation_re.search(text, max(0, pos - 4), pos) is not None
+
+
+def _ends_unseen_name(tokens: Tokens, t0: int, word: str, ms: list[Mention], rules: Rules, tags: dict) -> bool:
+    """A trigger that is also a name suffix (投资, 控股) right after a noun-like token that is no mention,
+    and followed by a list separator, ends an unseen name: 百业源投资和立业集团各持股20%."""
+    if word not in rules.suffix_words:
+        return False
+    k = bisect_left(tokens.starts, t0) - 1
+    if k < 0 or tokens.ends[k] != t0 or any(m.start < t0 <= m.end for m in ms):
+        return False
+    prev, nxt_start = tokens.words[k], t0 + len(word)
+    follows = tokens.text[nxt_start: nxt_start + 1]
+    return _CJK_WORD.match(prev) is not None and tags.get(prev) not in NOT_NAME_TAGS and follows in ("和", "、", "及", "与")
 
 
 def find_triggers(tokens: Tokens, words: set[str]) -> list[tuple[str, int, int]]:
@@ -190,8 +206,8 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             return
         heads, _ = _list_ending_at(text, ms, heads_i[-1])
         first = after[0]
-        if not _gap_ok(text, t1, ms[first].start, 8):
-            return
+        if not _gap_ok(text, t1, ms[first].start, 8) or "、" in text[t1: ms[first].start]:
+            return  # 阿里巴巴出资9亿美元、蚂蚁金服出资…: after 、 comes the next item, not the object
         tails = _list_starting_at(text, ms, first)
         for h in heads:
             for t in tails:
@@ -232,7 +248,8 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
         heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= AROUND_WINDOW]
         tails_i = _until(after, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS)
-                         or COUNTED.search(text, t1, ms[k].start) is not None)
+                         or COUNTED.search(text, t1, ms[k].start) is not None
+                         or "、" in text[t1: ms[k].start])  # 出资六亿元、华为…: the next list item, not the object
         tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types) and ms[k].start - t1 <= AROUND_WINDOW]
         if not heads_i:
             return
@@ -240,8 +257,9 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             if rule.property in ("partnersWith", "competesWith"):
                 return  # A与B合作 is the "with" pattern's job
             # A是B的第一大股东 / A为B的子公司 / A对B的收购: both before the trigger, read as (A, B)
-            if len(heads_i) < 2 or not _gap_ok(text, ms[heads_i[-1]].end, t0, 6):
-                return
+            if len(heads_i) < 2 or not _gap_ok(text, ms[heads_i[-1]].end, t0, 6) \
+                    or any(w in text[ms[heads_i[-1]].end: t0] for w in ("各", "均", "分别", "都")):
+                return  # A是B的第一大股东; but in B各持股20% B is the subject
             gap = text[ms[heads_i[-2]].end: ms[heads_i[-1]].start]
             linked = any(w in gap for w in LINK_WORDS)  # A(…)是/成为B的第一大股东, A对B的收购
             if not linked:
@@ -302,6 +320,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     by_trigger = rules.relations_by_trigger
     seen = set()
     all_triggers = find_triggers(tokens, by_trigger.keys())  # one pass over the tokens
+    tags = jieba_tables()[1]
     trigger_starts = [t0 for _, t0, _ in all_triggers]
     # words that relate two actors (收购, 持股 …; not the generic verbs of launchesProduct/operatesIn)
     between_actors = {w for w, rs in by_trigger.items()
@@ -316,8 +335,8 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
             others = [(a, b) for w, a, b in in_sentence if (a, b) != (t0, t1) and w in between_actors]
             if _negated(text, t0, rules):
                 continue
-            if any(m.start < t0 and t1 == m.end for m in ms):
-                continue  # the word ends a name (惠州控股), it is no trigger
+            if any(m.start < t0 and t1 == m.end for m in ms) or _ends_unseen_name(tokens, t0, word, ms, rules, tags):
+                continue  # the word ends a name (惠州控股, 百业源投资), it is no trigger
             sides = _sides(ms, t0, t1)
             for rule in by_trigger[word]:
                 for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others, sides):
