@@ -1,0 +1,93 @@
+"""The part of a graph (given as N-Triples lines) that SHACL needs to re-check some nodes.
+
+A rebuild validates only the nodes whose result can differ (kg.graph.validate.to_focus_nodes). Their
+constraints read their own triples and the classes of the nodes they point at, and those classes are
+entailed from every triple of those nodes; the SPARQL check on relation mentions also reads the fact
+each mention stands for. ``subgraph`` collects exactly these lines into a small rdflib graph, so a
+rebuild never loads the whole graph into rdflib.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from rdflib import Graph
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_RDF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_SUBJECT, _PREDICATE, _OBJECT = _RDF + "subject>", _RDF + "predicate>", _RDF + "object>"
+
+
+def split_line(line: str) -> tuple[str, str, str]:
+    """(subject, predicate, object) of an N-Triples line, each in N-Triples form (no blank nodes:
+    subjects and predicates are IRIs without spaces)."""
+    s, p, rest = line.split(" ", 2)
+    return s, p, rest[:-2]
+
+
+class LineIndex:
+    """The lines of a graph by node: lines where the node is the subject, or the object of any
+    predicate but rdf:type (a class is not a neighbour of its instances here)."""
+
+    def __init__(self, lines: Iterable[str]):
+        self.by_node: dict[str, list[str]] = {}
+        self.lines = lines
+        for line in lines:
+            s, p, o = split_line(line)
+            self.by_node.setdefault(s, []).append(line)
+            if p != RDF_TYPE and o.startswith("<"):
+                self.by_node.setdefault(o, []).append(line)
+
+    def around(self, nodes: Iterable[str]) -> set[str]:
+        out: set[str] = set()
+        for n in nodes:
+            out.update(self.by_node.get(n, ()))
+        return out
+
+    def facts_of_mentions(self, lines: Iterable[str]) -> set[str]:
+        """The lines ``s p o`` and ``o p s`` asserted for the relation mentions among ``lines``."""
+        parts: dict[str, dict[str, str]] = {}
+        for line in lines:
+            s, p, o = split_line(line)
+            if p in (_SUBJECT, _PREDICATE, _OBJECT):
+                parts.setdefault(s, {})[p] = o
+        out = set()
+        for m in parts.values():
+            if len(m) == 3:
+                for a, b in ((m[_SUBJECT], m[_OBJECT]), (m[_OBJECT], m[_SUBJECT])):
+                    line = f"{a} {m[_PREDICATE]} {b} ."
+                    if line in self.lines:
+                        out.add(line)
+        return out
+
+
+def to_graph(lines: Iterable[str]) -> Graph:
+    return Graph().parse(data="\n".join(sorted(lines)) + "\n", format="nt")
+
+
+def to_n3(nodes: Iterable) -> set[str]:
+    return {n.n3() for n in nodes}
+
+
+def touched_nodes(lines: Iterable[str]) -> set[str]:
+    """The IRIs (N-Triples form) in the subject or object of ``lines``."""
+    out = set()
+    for line in lines:
+        s, _, o = split_line(line)
+        out.add(s)
+        if o.startswith("<"):
+            out.add(o)
+    return out
+
+
+def subgraph(index: LineIndex, focus: Iterable) -> Graph:
+    """The lines SHACL reads to validate the ``focus`` nodes (rdflib terms), as an rdflib graph."""
+    focus = to_n3(focus)
+    own = index.around(focus)
+    near = set(focus)
+    for line in own:
+        s, p, o = split_line(line)
+        if s in focus and o.startswith("<") and p != RDF_TYPE:
+            near.add(o)
+    lines = index.around(near)
+    lines |= index.facts_of_mentions(lines)
+    return to_graph(lines)
