@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
 
 from kg.cache import ExtractionCache, LinesCache, graph_fingerprint, rules_fingerprint
 from kg.config import DEFAULT, Settings
@@ -18,7 +19,7 @@ from kg.extract import build_nlp, extract_article
 from kg.graph import neighbourhood
 from kg.graph.lines import GraphLines, to_fragment
 from kg.graph.serialize import write_graph
-from kg.graph.validate import ShaclResult, to_focus_nodes, validate_graph
+from kg.graph.validate import ShaclResult, read_schema, read_shapes, validate_graph
 from kg.io import build_lock, write_atomic
 from kg.lexicon import read_lexicon
 from kg.ontology import read_ontology
@@ -223,8 +224,12 @@ def validate_changes(lines: set[str], out_dir: Path, settings: Settings = DEFAUL
     added, removed = lines - before, before - lines
     if len(added) + len(removed) > MAX_CHANGED_SHARE * max(1, len(lines)):
         return None
+    shapes, ont = read_shapes(settings)
+    classes = neighbourhood.Classes(read_schema(ont))
+    if not classes.usable:
+        return None
     index = neighbourhood.LineIndex(lines)
-    touched = neighbourhood.touched_nodes(added | removed)
-    around = neighbourhood.to_graph(index.around(touched))
-    focus = to_focus_nodes(around, neighbourhood.to_graph(added), neighbourhood.to_graph(removed), settings)
-    return validate_graph(neighbourhood.subgraph(index, focus), settings, focus=focus)
+    targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
+    focus = neighbourhood.focus_nodes(index, added, removed, classes, targets)
+    return validate_graph(neighbourhood.subgraph(index, focus, classes), settings,
+                          focus={URIRef(n[1:-1]) for n in focus})

@@ -64,10 +64,6 @@ def to_graph(lines: Iterable[str]) -> Graph:
     return Graph().parse(data="\n".join(sorted(lines)) + "\n", format="nt")
 
 
-def to_n3(nodes: Iterable) -> set[str]:
-    return {n.n3() for n in nodes}
-
-
 def touched_nodes(lines: Iterable[str]) -> set[str]:
     """The IRIs (N-Triples form) in the subject or object of ``lines``."""
     out = set()
@@ -79,15 +75,61 @@ def touched_nodes(lines: Iterable[str]) -> set[str]:
     return out
 
 
-def subgraph(index: LineIndex, focus: Iterable) -> Graph:
-    """The lines SHACL reads to validate the ``focus`` nodes (rdflib terms), as an rdflib graph."""
-    focus = to_n3(focus)
-    own = index.around(focus)
-    near = set(focus)
-    for line in own:
+class Classes:
+    """The RDFS schema (kg.graph.validate.Schema) with IRIs in N-Triples form, for lines."""
+
+    def __init__(self, schema):
+        def n3(d: dict) -> dict:
+            return {f"<{k}>": {f"<{c}>" for c in v} for k, v in d.items()}
+
+        self.sub_class, self.domain, self.range = n3(schema.sub_class), n3(schema.domain), n3(schema.range)
+        # a class never changes class, and its instances are not its neighbours (LineIndex): only true
+        # while no schema gives rdf:type a domain or range
+        self.usable = RDF_TYPE not in self.domain and RDF_TYPE not in self.range
+
+    def of(self, node: str, lines: Iterable[str]) -> frozenset[str]:
+        """The classes of ``node`` (asserted and entailed: domain, range, sub-class) given its lines."""
+        out: set[str] = set()
+        for line in lines:
+            s, p, o = split_line(line)
+            if s == node:
+                if p == RDF_TYPE:
+                    out.add(o)
+                out.update(self.domain.get(p, ()))
+            if o == node:
+                out.update(self.range.get(p, ()))
+        for c in list(out):
+            out.update(self.sub_class.get(c, ()))
+        return frozenset(out)
+
+
+def focus_nodes(index: LineIndex, added: set[str], removed: set[str], classes: Classes, targets: Iterable[str]) -> set[str]:
+    """kg.graph.validate.to_focus_nodes on lines: every node in a changed line, the nodes that point at a
+    node whose classes changed, and the shapes' explicit target nodes (``targets``) if anything changed."""
+    touched = touched_nodes(added | removed)
+    focus = set(touched)
+    for n in touched:
+        now = set(index.by_node.get(n, ()))
+        before = (now - added) | {line for line in removed if n in split_line(line)[::2]}
+        if classes.of(n, now) != classes.of(n, before):
+            focus.update(s for s, _, o in map(split_line, now) if o == n)
+    if added or removed:
+        focus.update(targets)
+    return focus
+
+
+def subgraph(index: LineIndex, focus: Iterable[str], classes: Classes) -> Graph:
+    """What SHACL reads to validate the ``focus`` nodes, as an rdflib graph: every line of a focus node,
+    the classes of the nodes they point at (asserted and entailed, as type lines), and the fact of each
+    relation mention in focus."""
+    focus = set(focus)
+    lines = index.around(focus)
+    values = set()
+    for line in lines:
         s, p, o = split_line(line)
-        if s in focus and o.startswith("<") and p != RDF_TYPE:
-            near.add(o)
-    lines = index.around(near)
+        if s in focus and p != RDF_TYPE and o.startswith("<") and o not in focus:
+            values.add(o)
+    for v in values:
+        lines.update(f"{v} {RDF_TYPE} {c} ." for c in classes.of(v, index.by_node.get(v, ())))
     lines |= index.facts_of_mentions(lines)
     return to_graph(lines)
