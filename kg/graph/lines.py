@@ -43,11 +43,15 @@ class GraphLines:
         self.lexicon, self.onto = lexicon, onto
         self.lines: set[str] = set()
         self.declared: set = set()
+        self.named: set[str] = set()  # labels seen: their entity is declared
 
     def add(self, fragment: Fragment) -> None:
         own, calls = fragment
         self.lines.update(own)
         for label, cls in calls:
+            if label in self.named:
+                continue
+            self.named.add(label)
             found = entity_triples(label, cls, self.lexicon, self.onto, self.declared)
             if found:
                 self.lines.update(to_nt_lines(found))
