@@ -345,3 +345,44 @@ def test_build_cache_entry_torn_by_a_crash_counts_as_missing(tmp_path):
     second = run_build(corpus, tmp_path / "o2", settings=settings)
     assert second.report["articles"]["from_cache"] == 0
     assert (tmp_path / "o2" / "graph.nt").read_bytes() == (tmp_path / "o" / "graph.nt").read_bytes()
+
+
+# ----------------------------------------------------------------------------- incremental = clean, byte for byte
+
+def _comparable_report(out: Path) -> dict:
+    """report.json without what differs by design between a rebuild and a clean build."""
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    del rep["timings_s"], rep["articles"]["from_cache"], rep["shacl"]["checked"]
+    return rep
+
+
+def _assert_same_as_clean_build(corpus: Path, out: Path, tmp_path: Path, name: str) -> None:
+    from kg.config import Settings
+
+    clean = tmp_path / f"clean-{name}"
+    run_build(corpus, clean, settings=Settings(cache_dir=tmp_path / f"cache-{name}"))
+    for f in ("graph.nt", "graph.ttl"):
+        assert (out / f).read_bytes() == (clean / f).read_bytes(), f
+    assert _comparable_report(out) == _comparable_report(clean)
+
+
+def test_build_incremental_rebuild_writes_the_bytes_of_a_clean_build(tmp_path):
+    from kg.config import Settings
+
+    settings = Settings(cache_dir=tmp_path / "cache")
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    corpus.mkdir()
+    (corpus / "a1.md").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "c.txt").write_text("中国平安推出了平安好医生。蚂蚁集团与中国平安达成合作。", encoding="utf-8")
+    run_build(corpus, out, settings=settings)
+    # a new article sorted between the two: it names entities first, so their declarations move to it
+    (corpus / "b.txt").write_text("蚂蚁集团推出了花呗。支付宝与苹果达成合作，中国平安参与。", encoding="utf-8")
+    added = run_build(corpus, out, settings=settings)
+    assert added.report["articles"]["from_cache"] == 2 and added.report["shacl"]["checked"] != "all"
+    _assert_same_as_clean_build(corpus, out, tmp_path, "added")
+    (corpus / "a1.md").write_text(ARTICLE.replace("苹果", "华为"), encoding="utf-8")  # changed
+    (corpus / "c.txt").unlink()  # deleted
+    changed = run_build(corpus, out, settings=settings)
+    assert "平安好医生" not in (out / "graph.nt").read_text(encoding="utf-8")
+    assert changed.report["shacl"]["conforms"] is True
+    _assert_same_as_clean_build(corpus, out, tmp_path, "changed")
