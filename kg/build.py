@@ -231,5 +231,5 @@ def validate_changes(lines: set[str], out_dir: Path, settings: Settings = DEFAUL
     index = neighbourhood.LineIndex(lines)
     targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
     focus = neighbourhood.focus_nodes(index, added, removed, classes, targets)
-    return validate_graph(neighbourhood.subgraph(index, focus, classes), settings,
+    return validate_graph(neighbourhood.subgraph(index, focus, classes, removed), settings,
                           focus={URIRef(n[1:-1]) for n in focus})

@@ -386,3 +386,33 @@ def test_build_incremental_rebuild_writes_the_bytes_of_a_clean_build(tmp_path):
     assert "平安好医生" not in (out / "graph.nt").read_text(encoding="utf-8")
     assert changed.report["shacl"]["conforms"] is True
     _assert_same_as_clean_build(corpus, out, tmp_path, "changed")
+
+
+@pytest.mark.parametrize("case,edit,expected", _broken_cases(), ids=[b[0] for b in _broken_cases()])
+def test_validate_on_lines_finds_what_a_full_validation_finds(case, edit, expected):
+    from rdflib import URIRef
+    from rdflib.namespace import SH
+    from tests.test_ontology_files import _conforming_graph
+
+    from kg.graph import neighbourhood
+    from kg.graph.serialize import to_sorted_ntriples
+    from kg.graph.validate import read_schema, read_shapes, validate_graph
+
+    before, g = _conforming_graph(), _conforming_graph()
+    edit(g)
+    old = set(to_sorted_ntriples(before).split("\n")) - {""}
+    new = set(to_sorted_ntriples(g).split("\n")) - {""}
+    shapes, ont = read_shapes()
+    classes = neighbourhood.Classes(read_schema(ont))
+    assert classes.usable
+    index = neighbourhood.LineIndex(new)
+    targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
+    focus = neighbourhood.focus_nodes(index, new - old, old - new, classes, targets)
+    sub = neighbourhood.subgraph(index, focus, classes, old - new)
+    assert len(sub) < len(g) + 20  # a part of the graph (plus entailed classes), not a copy
+    focused = validate_graph(sub, focus={URIRef(n[1:-1]) for n in focus})
+    full = validate_graph(g)
+    assert not focused.conforms
+    assert focused.violations == full.violations
+    component = expected.get("rdfs", expected.get("*"))[0]
+    assert component in focused.text

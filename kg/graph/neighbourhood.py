@@ -161,12 +161,18 @@ def focus_nodes(index: LineIndex, added: set[str], removed: set[str], classes: C
     return focus
 
 
-def subgraph(index: LineIndex, focus: Iterable[str], classes: Classes) -> Graph:
+def subgraph(index: LineIndex, focus: Iterable[str], classes: Classes, removed: Iterable[str] = ()) -> Graph:
     """What SHACL reads to validate the ``focus`` nodes, as an rdflib graph: the triples of each focus
     node, the classes of the focus nodes and of the nodes they point at (asserted and entailed, as
-    rdf:type lines), and the fact of each relation mention in focus."""
+    rdf:type lines), the relation mentions of a ``removed`` line's nodes (their fact may be gone), and
+    the fact of each relation mention included."""
     focus = set(focus)
     lines: set[str] = set()
+    for n in touched_nodes(removed):
+        for line in index.incoming.get(n, ()):
+            m, p, _ = split_line(line)
+            if p in (_SUBJECT, _OBJECT):
+                lines.update(index.outgoing.get(m, ()))
     nodes = set(focus)
     for n in focus:
         own = index.outgoing.get(n, ())
