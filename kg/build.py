@@ -64,10 +64,11 @@ def _chunks(items: Iterable, n: int) -> Iterator[list]:
 
 
 def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DEFAULT, use_cache: bool = True,
-                     jobs: int = 1, stats: dict | None = None) -> Iterator[Extraction | Skipped]:
+                     jobs: int = 1, stats: dict | None = None, ready=None) -> Iterator[Extraction | Skipped]:
     """Extract articles one chunk at a time, in order, reusing cached results: memory does not grow with
     the corpus. ``articles`` may be a corpus folder. With jobs > 1, worker processes each build the
-    pipeline once and send back plain records; the result is the same as with one job.
+    pipeline once and send back plain records; the result is the same as with one job. ``ready``: a
+    process pool started earlier (start_extractor) that extracts every article not in the cache.
     ``stats["from_cache"]`` counts the articles that were not re-extracted."""
     if isinstance(articles, (str, Path)):
         articles, skipped = read_corpus(Path(articles))
@@ -81,7 +82,9 @@ def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DE
             found = [cache.get(a) if cache else None for a in chunk]
             todo = [a for a, x in zip(chunk, found) if x is None]
             stats["from_cache"] += len(chunk) - len(todo)
-            if jobs > 1 and len(todo) > 1:
+            if ready is not None and todo:
+                fresh = iter(list(ready.map(_extract_safely, todo, chunksize=8)))
+            elif jobs > 1 and len(todo) > 1:
                 if pool is None:
                     from concurrent.futures import ProcessPoolExecutor
 
@@ -102,6 +105,16 @@ def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DE
             pool.shutdown()
 
 
+def start_extractor(settings: Settings, jobs: int = 1):
+    """A process pool whose workers start building the pipeline now (~1 s), while this process reads
+    the corpus and the caches: on a rebuild, the few new articles are then extracted without waiting."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_init_worker, initargs=(settings,))
+    pool.submit(int)
+    return pool
+
+
 def extract_all(articles, settings: Settings = DEFAULT, use_cache: bool = True, jobs: int = 1):
     """All extractions of ``articles`` as (extractions, skipped, number taken from the cache)."""
     stats: dict = {}
@@ -117,10 +130,17 @@ def run_build(corpus: Path, out_dir: Path, settings: Settings = DEFAULT, validat
     if not corpus.is_dir():
         raise InputError(f"corpus folder {corpus} does not exist. Pass a folder of .txt/.md/.html/.jsonl articles.")
     with build_lock(out_dir, wait=wait):
-        return _build(corpus, out_dir, settings, validate, use_cache, jobs)
+        # a rebuild (a previous build's state in OUT) mostly reads caches: start the extraction workers now
+        ready = start_extractor(settings, jobs) if use_cache and (out_dir / STATE_FILE).exists() else None
+        try:
+            return _build(corpus, out_dir, settings, validate, use_cache, jobs, ready)
+        finally:
+            if ready is not None:
+                ready.shutdown()
 
 
-def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_cache: bool, jobs: int) -> BuildResult:
+def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_cache: bool, jobs: int,
+           ready=None) -> BuildResult:
     t = {}
     t0 = time.perf_counter()
     lexicon = read_lexicon(settings)  # validate data before reading any article
@@ -135,7 +155,7 @@ def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_
     t0 = time.perf_counter()
     graph, extractions, stats, t_graph = GraphLines(lexicon, onto), [], {}, 0.0
     lines_cache = LinesCache(settings.cache_dir / "graph", graph_fingerprint(settings)) if use_cache else None
-    for x in iter_extractions(articles, settings, use_cache, jobs, stats):
+    for x in iter_extractions(articles, settings, use_cache, jobs, stats, ready):
         if isinstance(x, Skipped):
             skipped.append(x)
             continue
