@@ -8,16 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.namespace import SH
 
-from kg.cache import ExtractionCache, rules_fingerprint
+from kg.cache import ExtractionCache, LinesCache, graph_fingerprint, rules_fingerprint
 from kg.config import DEFAULT, Settings
 from kg.corpus import read_corpus
 from kg.errors import InputError
 from kg.extract import build_nlp, extract_article
-from kg.graph.build import add_extraction, new_graph
-from kg.graph.serialize import to_sorted_ntriples, write_graph
-from kg.graph.validate import ShaclResult, to_focus_nodes, validate_graph
+from kg.graph import neighbourhood
+from kg.graph.lines import GraphLines, to_fragment
+from kg.graph.serialize import write_graph
+from kg.graph.validate import ShaclResult, read_schema, read_shapes, validate_graph
 from kg.io import build_lock, write_atomic
 from kg.lexicon import read_lexicon
 from kg.ontology import read_ontology
@@ -62,10 +64,11 @@ def _chunks(items: Iterable, n: int) -> Iterator[list]:
 
 
 def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DEFAULT, use_cache: bool = True,
-                     jobs: int = 1, stats: dict | None = None) -> Iterator[Extraction | Skipped]:
+                     jobs: int = 1, stats: dict | None = None, ready=None) -> Iterator[Extraction | Skipped]:
     """Extract articles one chunk at a time, in order, reusing cached results: memory does not grow with
     the corpus. ``articles`` may be a corpus folder. With jobs > 1, worker processes each build the
-    pipeline once and send back plain records; the result is the same as with one job.
+    pipeline once and send back plain records; the result is the same as with one job. ``ready``: a
+    process pool started earlier (start_extractor) that extracts every article not in the cache.
     ``stats["from_cache"]`` counts the articles that were not re-extracted."""
     if isinstance(articles, (str, Path)):
         articles, skipped = read_corpus(Path(articles))
@@ -79,7 +82,9 @@ def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DE
             found = [cache.get(a) if cache else None for a in chunk]
             todo = [a for a, x in zip(chunk, found) if x is None]
             stats["from_cache"] += len(chunk) - len(todo)
-            if jobs > 1 and len(todo) > 1:
+            if ready is not None and todo:
+                fresh = iter(list(ready.map(_extract_safely, todo, chunksize=8)))
+            elif jobs > 1 and len(todo) > 1:
                 if pool is None:
                     from concurrent.futures import ProcessPoolExecutor
 
@@ -100,6 +105,16 @@ def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DE
             pool.shutdown()
 
 
+def start_extractor(settings: Settings, jobs: int = 1):
+    """A process pool whose workers start building the pipeline now (~1 s), while this process reads
+    the corpus and the caches: on a rebuild, the few new articles are then extracted without waiting."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(max_workers=max(1, jobs), initializer=_init_worker, initargs=(settings,))
+    pool.submit(int)
+    return pool
+
+
 def extract_all(articles, settings: Settings = DEFAULT, use_cache: bool = True, jobs: int = 1):
     """All extractions of ``articles`` as (extractions, skipped, number taken from the cache)."""
     stats: dict = {}
@@ -115,10 +130,17 @@ def run_build(corpus: Path, out_dir: Path, settings: Settings = DEFAULT, validat
     if not corpus.is_dir():
         raise InputError(f"corpus folder {corpus} does not exist. Pass a folder of .txt/.md/.html/.jsonl articles.")
     with build_lock(out_dir, wait=wait):
-        return _build(corpus, out_dir, settings, validate, use_cache, jobs)
+        # a rebuild (a previous build's state in OUT) mostly reads caches: start the extraction workers now
+        ready = start_extractor(settings, jobs) if use_cache and (out_dir / STATE_FILE).exists() else None
+        try:
+            return _build(corpus, out_dir, settings, validate, use_cache, jobs, ready)
+        finally:
+            if ready is not None:
+                ready.shutdown()
 
 
-def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_cache: bool, jobs: int) -> BuildResult:
+def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_cache: bool, jobs: int,
+           ready=None) -> BuildResult:
     t = {}
     t0 = time.perf_counter()
     lexicon = read_lexicon(settings)  # validate data before reading any article
@@ -129,33 +151,44 @@ def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_
     articles, skipped = read_corpus(corpus)
     t["read_corpus"] = time.perf_counter() - t0
 
-    # extraction and graph construction stream: each article's facts go into the graph as it is extracted
+    # extraction and graph construction stream: each article's lines go into the graph as it is extracted
     t0 = time.perf_counter()
-    g, extractions, stats, t_graph = new_graph(), [], {}, 0.0
-    for x in iter_extractions(articles, settings, use_cache, jobs, stats):
+    graph, extractions, stats, t_graph = GraphLines(lexicon, onto), [], {}, 0.0
+    lines_cache = LinesCache(settings.cache_dir / "graph", graph_fingerprint(settings)) if use_cache else None
+    for x in iter_extractions(articles, settings, use_cache, jobs, stats, ready):
         if isinstance(x, Skipped):
             skipped.append(x)
             continue
         t1 = time.perf_counter()
-        add_extraction(g, x, lexicon, onto)
+        fragment = lines_cache.get(x.article) if lines_cache else None
+        if fragment is None:
+            fragment = article_lines(x)
+            if lines_cache:
+                lines_cache.put(x.article, fragment)
+        graph.add(fragment)
         t_graph += time.perf_counter() - t1
         extractions.append(x)
-    t["extract"] = time.perf_counter() - t0 - t_graph
-    t["graph"] = t_graph
+    t1 = time.perf_counter()
+    nt = graph.to_ntriples()
+    t["extract"] = t1 - t0 - t_graph
+    t["graph"] = t_graph + time.perf_counter() - t1
 
-    shacl = None
+    shacl, full = None, True
     if validate:
         t0 = time.perf_counter()
-        shacl = validate_changes(g, out_dir, settings, jobs) if use_cache else validate_graph(g, settings, jobs=jobs)
+        shacl = validate_changes(graph.lines, out_dir, settings, jobs) if use_cache else None
+        full = shacl is None
+        if shacl is None:
+            shacl = validate_graph(Graph().parse(data=nt, format="nt"), settings, jobs=jobs)
         t["shacl"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    outputs = write_graph(g, out_dir)
+    outputs = write_graph(nt, out_dir, with_rdflib=full)
     if shacl is not None:
-        write_state(out_dir, settings, shacl)
+        write_state(out_dir, settings, shacl, nt)
     t["write"] = time.perf_counter() - t0
     files_seen = len({x.article.path.split(":")[0] for x in extractions} | {s.path.split(":")[0] for s in skipped})
-    rep = reporting.to_report(extractions, skipped, shacl, t, files_seen, stats["from_cache"], len(g))
+    rep = reporting.to_report(extractions, skipped, shacl, t, files_seen, stats["from_cache"], len(graph))
     write_atomic(out_dir / "report.json", reporting.to_json(rep))
     write_atomic(out_dir / "report.md", reporting.to_markdown(rep))
     if shacl is not None and not shacl.conforms:
@@ -177,15 +210,13 @@ def _state_key(settings: Settings) -> str:
     return f"{VALIDATOR_VERSION}:{rules_fingerprint(settings)}"
 
 
-def _sha256(path: Path) -> str | None:
-    try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
-    except OSError:
-        return None
+def article_lines(x: Extraction):
+    """One article's own N-Triples lines and the entities it names (kg.graph.lines.Fragment)."""
+    return to_fragment(x)
 
 
-def write_state(out_dir: Path, settings: Settings, shacl) -> None:
-    state = {"key": _state_key(settings), "graph_nt_sha256": _sha256(out_dir / "graph.nt"),
+def write_state(out_dir: Path, settings: Settings, shacl, nt: str) -> None:
+    state = {"key": _state_key(settings), "graph_nt_sha256": hashlib.sha256(nt.encode("utf-8")).hexdigest(),
              "conforms": shacl.conforms}
     write_atomic(out_dir / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
 
@@ -200,23 +231,25 @@ def read_previous_graph(out_dir: Path, settings: Settings) -> set[str] | None:
     if not isinstance(state, dict) or state.get("key") != _state_key(settings) or state.get("conforms") is not True \
             or state.get("graph_nt_sha256") != hashlib.sha256(raw).hexdigest():
         return None
-    return set(raw.decode("utf-8").splitlines())
+    return set(raw.decode("utf-8").split("\n"))
 
 
-def _parse_nt(lines: set[str]) -> Graph:
-    return Graph().parse(data="\n".join(sorted(lines)) + "\n", format="nt")
-
-
-def validate_changes(g: Graph, out_dir: Path, settings: Settings = DEFAULT, jobs: int = 1) -> ShaclResult:
-    """SHACL-validate ``g``; if OUT holds a validated, conforming previous graph, only what changed."""
+def validate_changes(lines: set[str], out_dir: Path, settings: Settings = DEFAULT, jobs: int = 1) -> ShaclResult | None:
+    """SHACL-validate only what changed since the validated, conforming graph.nt in OUT, on the part of
+    the graph those nodes' constraints read; None if the whole graph must be validated."""
     before = read_previous_graph(out_dir, settings)
     if before is None:
-        return validate_graph(g, settings, jobs=jobs)
-    now = set(to_sorted_ntriples(g).splitlines())
-    now.discard("")
+        return None
     before.discard("")
-    added, removed = now - before, before - now
-    if len(added) + len(removed) > MAX_CHANGED_SHARE * max(1, len(now)):
-        return validate_graph(g, settings, jobs=jobs)
-    focus = to_focus_nodes(g, _parse_nt(added), _parse_nt(removed), settings)
-    return validate_graph(g, settings, focus=focus)
+    added, removed = lines - before, before - lines
+    if len(added) + len(removed) > MAX_CHANGED_SHARE * max(1, len(lines)):
+        return None
+    shapes, ont = read_shapes(settings)
+    classes = neighbourhood.Classes(read_schema(ont))
+    if not classes.usable:
+        return None
+    index = neighbourhood.LineIndex(lines)
+    targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
+    focus = neighbourhood.focus_nodes(index, added, removed, classes, targets)
+    return validate_graph(neighbourhood.subgraph(index, focus, classes, removed), settings,
+                          focus={URIRef(n[1:-1]) for n in focus})

@@ -70,3 +70,47 @@ def _write_replace(path: Path, text: str) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+# Code whose output the lines cache stores: a change to it must not reuse old entries.
+_GRAPH_CODE = ("graph/build.py", "graph/iri.py", "graph/lines.py")
+
+
+def graph_fingerprint(settings: Settings) -> str:
+    import rdflib
+
+    h = hashlib.sha256(rules_fingerprint(settings).encode())
+    h.update(rdflib.__version__.encode())
+    for name in _GRAPH_CODE:
+        h.update((Path(__file__).parent / name).read_bytes())
+    return h.hexdigest()[:16]
+
+
+class LinesCache:
+    """Per-article N-Triples lines and named entities (kg.graph.lines.Fragment), keyed by the whole
+    article record (its id and path are in its triples) and the fingerprint of the rules and graph code.
+    A corrupt entry is treated as missing."""
+
+    def __init__(self, directory: Path, fingerprint: str):
+        self.dir = Path(directory) / fingerprint
+
+    def _path(self, article: Article) -> Path:
+        key = json.dumps(asdict(article) | {"text": None}, ensure_ascii=False, sort_keys=True)
+        return self.dir / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.json"
+
+    def get(self, article: Article):
+        try:
+            d = json.loads(self._path(article).read_text(encoding="utf-8"))
+            lines, calls = d["lines"], [(str(a), str(b)) for a, b in d["calls"]]
+            if not all(isinstance(l, str) for l in lines):
+                return None
+            return lines, calls
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def put(self, article: Article, fragment) -> None:
+        lines, calls = fragment
+        try:
+            _write_replace(self._path(article), json.dumps({"lines": lines, "calls": calls}, ensure_ascii=False))
+        except OSError:
+            pass

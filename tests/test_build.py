@@ -288,22 +288,26 @@ def test_build_rebuild_still_fails_on_a_broken_change(tmp_path, monkeypatch, bre
     KG, KGE = Namespace(KG_NS), Namespace(ENTITY_NS)
     settings, corpus, _ = _incremental(tmp_path)
     (corpus / "new.txt").write_text("中国平安推出了平安好医生。", encoding="utf-8")
-    real = kg.build.add_extraction
+    real = kg.build.article_lines
 
-    def add_broken(g, x, lexicon, onto):
-        real(g, x, lexicon, onto)
+    def broken_lines(x):
+        lines, calls = real(x)
         if x.article.id == "new":
             if breakage == "new article":
-                g.remove((None, KG.contentHash, None))  # every article loses its hash; only "new" is re-checked
+                lines = [l for l in lines if KG.contentHash.n3() not in l]  # only "new" is re-checked
             else:
-                g.add((KGE["支付宝"], RDF.type, KG.FinancialProduct))  # an actor that is also a product
+                lines = lines + [f"{KGE['支付宝'].n3()} {RDF.type.n3()} {KG.FinancialProduct.n3()} ."]  # actor + product
+        return lines, calls
 
-    monkeypatch.setattr(kg.build, "add_extraction", add_broken)
+    monkeypatch.setattr(kg.build, "article_lines", broken_lines)
     res = run_build(corpus, tmp_path / "o", settings=settings)
     assert res.report["shacl"]["conforms"] is False
     assert res.report["shacl"]["checked"] != "all"
     assert (tmp_path / "o" / "shacl.txt").exists()
     monkeypatch.undo()
+    import shutil
+
+    shutil.rmtree(tmp_path / "cache" / "graph")  # the broken lines were cached (a real code change changes the key)
     after = run_build(corpus, tmp_path / "o", settings=settings)  # a failed graph is re-checked in full
     assert after.report["shacl"] == {"conforms": True, "violations": 0, "checked": "all"}
 
@@ -341,3 +345,74 @@ def test_build_cache_entry_torn_by_a_crash_counts_as_missing(tmp_path):
     second = run_build(corpus, tmp_path / "o2", settings=settings)
     assert second.report["articles"]["from_cache"] == 0
     assert (tmp_path / "o2" / "graph.nt").read_bytes() == (tmp_path / "o" / "graph.nt").read_bytes()
+
+
+# ----------------------------------------------------------------------------- incremental = clean, byte for byte
+
+def _comparable_report(out: Path) -> dict:
+    """report.json without what differs by design between a rebuild and a clean build."""
+    rep = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    del rep["timings_s"], rep["articles"]["from_cache"], rep["shacl"]["checked"]
+    return rep
+
+
+def _assert_same_as_clean_build(corpus: Path, out: Path, tmp_path: Path, name: str) -> None:
+    from kg.config import Settings
+
+    clean = tmp_path / f"clean-{name}"
+    run_build(corpus, clean, settings=Settings(cache_dir=tmp_path / f"cache-{name}"))
+    for f in ("graph.nt", "graph.ttl"):
+        assert (out / f).read_bytes() == (clean / f).read_bytes(), f
+    assert _comparable_report(out) == _comparable_report(clean)
+
+
+def test_build_incremental_rebuild_writes_the_bytes_of_a_clean_build(tmp_path):
+    from kg.config import Settings
+
+    settings = Settings(cache_dir=tmp_path / "cache")
+    corpus, out = tmp_path / "c", tmp_path / "o"
+    corpus.mkdir()
+    (corpus / "a1.md").write_text(ARTICLE, encoding="utf-8")
+    (corpus / "c.txt").write_text("中国平安推出了平安好医生。蚂蚁集团与中国平安达成合作。", encoding="utf-8")
+    run_build(corpus, out, settings=settings)
+    # a new article sorted between the two: it names entities first, so their declarations move to it
+    (corpus / "b.txt").write_text("蚂蚁集团推出了花呗。支付宝与苹果达成合作，中国平安参与。", encoding="utf-8")
+    added = run_build(corpus, out, settings=settings)
+    assert added.report["articles"]["from_cache"] == 2 and added.report["shacl"]["checked"] != "all"
+    _assert_same_as_clean_build(corpus, out, tmp_path, "added")
+    (corpus / "a1.md").write_text(ARTICLE.replace("苹果", "华为"), encoding="utf-8")  # changed
+    (corpus / "c.txt").unlink()  # deleted
+    changed = run_build(corpus, out, settings=settings)
+    assert "平安好医生" not in (out / "graph.nt").read_text(encoding="utf-8")
+    assert changed.report["shacl"]["conforms"] is True
+    _assert_same_as_clean_build(corpus, out, tmp_path, "changed")
+
+
+@pytest.mark.parametrize("case,edit,expected", _broken_cases(), ids=[b[0] for b in _broken_cases()])
+def test_validate_on_lines_finds_what_a_full_validation_finds(case, edit, expected):
+    from rdflib import URIRef
+    from rdflib.namespace import SH
+    from tests.test_ontology_files import _conforming_graph
+
+    from kg.graph import neighbourhood
+    from kg.graph.serialize import to_sorted_ntriples
+    from kg.graph.validate import read_schema, read_shapes, validate_graph
+
+    before, g = _conforming_graph(), _conforming_graph()
+    edit(g)
+    old = set(to_sorted_ntriples(before).split("\n")) - {""}
+    new = set(to_sorted_ntriples(g).split("\n")) - {""}
+    shapes, ont = read_shapes()
+    classes = neighbourhood.Classes(read_schema(ont))
+    assert classes.usable
+    index = neighbourhood.LineIndex(new)
+    targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
+    focus = neighbourhood.focus_nodes(index, new - old, old - new, classes, targets)
+    sub = neighbourhood.subgraph(index, focus, classes, old - new)
+    assert len(sub) < len(g) + 20  # a part of the graph (plus entailed classes), not a copy
+    focused = validate_graph(sub, focus={URIRef(n[1:-1]) for n in focus})
+    full = validate_graph(g)
+    assert not focused.conforms
+    assert focused.violations == full.violations
+    component = expected.get("rdfs", expected.get("*"))[0]
+    assert component in focused.text

@@ -76,6 +76,8 @@ def outputs(out: Path) -> dict[str, bytes]:
 
 def run_all(corpus: Path, out: Path, env: dict[str, str]) -> dict[str, bytes]:
     base = {"PATH": os.environ.get("PATH", ""), "HOME": os.environ.get("HOME", "")}
+    if "PYTHONPATH" in os.environ:  # the code under test, not whatever copy of kg the venv has installed
+        base["PYTHONPATH"] = os.environ["PYTHONPATH"]
     for args in (["build", str(corpus), "--out", str(out), "--no-cache"], ["analyze", str(out)], ["views", str(out)]):
         proc = subprocess.run([sys.executable, "-m", "kg.cli", *args], env={**base, **env}, cwd=out.parent,
                               capture_output=True)

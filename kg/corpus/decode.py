@@ -6,6 +6,7 @@ the build report: ``empty``, ``binary``, ``undecodable`` or ``implausible``.
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 from functools import lru_cache
 
 from kg.errors import InputError
@@ -73,20 +74,22 @@ def _is_common(ch: str, common: frozenset[str]) -> bool:
 
 
 def _plausibility(text: str) -> tuple[bool, str]:
-    """Is this what a human wrote? Returns (ok, why-not)."""
-    chars = [ch for ch in text if not ch.isspace()]
-    if not chars:
+    """Is this what a human wrote? Returns (ok, why-not). Counts each distinct character once."""
+    counts = Counter(text)
+    chars = {ch: n for ch, n in counts.items() if not ch.isspace()}
+    total = sum(chars.values())
+    if not total:
         return True, ""
     common = _common_cjk()
-    pua = sum(1 for ch in chars if _is_pua(ch))
-    if pua > len(chars) * 0.001:
+    pua = sum(n for ch, n in chars.items() if _is_pua(ch))
+    if pua > total * 0.001:
         return False, f"{pua} private-use characters"
-    share = sum(1 for ch in chars if _is_common(ch, common)) / len(chars)
+    share = sum(n for ch, n in chars.items() if _is_common(ch, common)) / total
     if share < 0.85:
         return False, f"only {share:.0%} of the characters are common ASCII/CJK"
-    cjk = [ch for ch in chars if _is_cjk(ch)]
+    cjk = {ch: n for ch, n in chars.items() if _is_cjk(ch)}
     if cjk:
-        cjk_share = sum(1 for ch in cjk if ch in common) / len(cjk)
+        cjk_share = sum(n for ch, n in cjk.items() if ch in common) / sum(cjk.values())
         if cjk_share < 0.8:
             return False, f"only {cjk_share:.0%} of the hanzi are common ones"
     return True, ""

@@ -37,62 +37,93 @@ def _date(value: str) -> Literal:
     return Literal(value)
 
 
-def add_entity(g: Graph, label: str, cls: str, lexicon: Lexicon, onto: Ontology) -> URIRef:
+def entity_triples(label: str, cls: str, lexicon: Lexicon, onto: Ontology, declared: set) -> list[tuple]:
+    """The triples that declare the entity ``label`` (class, labels, aliases, parents), unless its IRI is
+    in ``declared`` already: the first article (in corpus order) that names an entity decides its class.
+    ``declared`` is updated."""
+    out: list[tuple] = []
+    _declare(label, cls, lexicon, onto, declared, out)
+    return out
+
+
+def _declare(label: str, cls: str, lexicon: Lexicon, onto: Ontology, declared: set, out: list) -> URIRef:
     e = entity_iri(label)
-    if (e, RDFS.label, None) in g:
+    if e in declared:
         return e
+    declared.add(e)
     known = lexicon.entities.get(label)
-    g.add((e, RDF.type, KG[known.cls if known else cls]))
-    g.add((e, RDFS.label, Literal(label, lang="zh")))
+    out.append((e, RDF.type, KG[known.cls if known else cls]))
+    out.append((e, RDFS.label, Literal(label, lang="zh")))
     if known:
         if known.en:
-            g.add((e, RDFS.label, Literal(known.en, lang="en")))
+            out.append((e, RDFS.label, Literal(known.en, lang="en")))
         for a in known.aliases:
-            g.add((e, SKOS.altLabel, Literal(a, lang="en" if a.isascii() else "zh")))
+            out.append((e, SKOS.altLabel, Literal(a, lang="en" if a.isascii() else "zh")))
         if known.cls == "Scenario":
-            g.add((e, RDF.type, SKOS.Concept))
-            g.add((e, SKOS.inScheme, KG.ScenarioScheme))
+            out.append((e, RDF.type, SKOS.Concept))
+            out.append((e, SKOS.inScheme, KG.ScenarioScheme))
             for b in known.broader:
                 parent = lexicon.entities.get(b)
                 if parent:
-                    g.add((e, SKOS.broader, add_entity(g, parent.name, parent.cls, lexicon, onto)))
+                    out.append((e, SKOS.broader, _declare(parent.name, parent.cls, lexicon, onto, declared, out)))
         elif known.parent:
             parent = lexicon.entities[known.parent]
-            p = add_entity(g, parent.name, parent.cls, lexicon, onto)
+            p = _declare(parent.name, parent.cls, lexicon, onto, declared, out)
             if onto.is_a(known.cls, "Product"):
-                g.add((p, KG.launchesProduct, e))
+                out.append((p, KG.launchesProduct, e))
             else:
-                g.add((e, KG.parentOrganization, p))
+                out.append((e, KG.parentOrganization, p))
     return e
 
 
-def add_extraction(g: Graph, x: Extraction, lexicon: Lexicon, onto: Ontology) -> None:
+def _declared(g: Graph) -> set:
+    """The entities declared in ``g`` (those with an rdfs:label), remembered on the graph object."""
+    found = getattr(g, "_kg_declared", None)
+    if found is None:
+        found = {s for s in g.subjects(RDFS.label, None) if isinstance(s, URIRef) and s.startswith(ENTITY_NS)}
+        g._kg_declared = found
+    return found
+
+
+def add_entity(g: Graph, label: str, cls: str, lexicon: Lexicon, onto: Ontology) -> URIRef:
+    for t in entity_triples(label, cls, lexicon, onto, _declared(g)):
+        g.add(t)
+    return entity_iri(label)
+
+
+def article_triples(x: Extraction) -> tuple[list[tuple], list[tuple[str, str]]]:
+    """What one article contributes to the graph on its own: its triples, and the entities it names, in
+    order, as (label, class) — their declarations depend on the articles before it (entity_triples)."""
     a = x.article
     art = article_iri(a.id)
-    g.add((art, RDF.type, KG.Article))
-    g.add((art, DCTERMS.identifier, Literal(a.id)))
-    g.add((art, KG.contentHash, Literal(a.content_hash)))
+    out: list[tuple] = []
+    add = out.append
+    calls: list[tuple[str, str]] = []
+    add((art, RDF.type, KG.Article))
+    add((art, DCTERMS.identifier, Literal(a.id)))
+    add((art, KG.contentHash, Literal(a.content_hash)))
     if a.title:
-        g.add((art, DCTERMS.title, Literal(a.title, lang="zh")))
+        add((art, DCTERMS.title, Literal(a.title, lang="zh")))
     if a.date:
-        g.add((art, DCTERMS.date, _date(a.date)))
+        add((art, DCTERMS.date, _date(a.date)))
     if a.source:
-        g.add((art, DCTERMS.source, Literal(a.source)))
+        add((art, DCTERMS.source, Literal(a.source)))
     if a.url:
-        g.add((art, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
+        add((art, SDO.url, Literal(a.url, datatype=XSD.anyURI)))
     if a.path:
-        g.add((art, KG.sourceFile, Literal(a.path)))
+        add((art, KG.sourceFile, Literal(a.path)))
     types = {}
-    entity: dict[str, URIRef] = {}  # label -> IRI, for this article (the first class given wins, as in add_entity)
+    entity: dict[str, URIRef] = {}  # label -> IRI, for this article
     mentioned: set[URIRef] = set()
 
     def mention(label: str, cls: str) -> URIRef:
         e = entity.get(label)
         if e is None:
-            e = entity[label] = add_entity(g, label, cls, lexicon, onto)
+            calls.append((label, cls))
+            e = entity[label] = entity_iri(label)
         if e not in mentioned:
             mentioned.add(e)
-            g.add((e, KG.mentionedIn, art))
+            add((e, KG.mentionedIn, art))
         return e
 
     for m in x.mentions:
@@ -102,34 +133,46 @@ def add_extraction(g: Graph, x: Extraction, lexicon: Lexicon, onto: Ontology) ->
         s = mention(r.head, r.head_type)
         o = mention(r.tail, r.tail_type)
         p = KG[r.type]
-        g.add((s, p, o))
+        add((s, p, o))
         m = mention_iri(a.id, r.start, r.end, r.head, r.type, r.tail)
-        g.add((m, RDF.type, RDF.Statement))
-        g.add((m, RDF.type, KG.RelationMention))
-        g.add((m, RDF.subject, s))
-        g.add((m, RDF.predicate, p))
-        g.add((m, RDF.object, o))
-        _provenance(g, m, art, r.evidence, r.start, r.end, r.rule, r.confidence)
+        add((m, RDF.type, RDF.Statement))
+        add((m, RDF.type, KG.RelationMention))
+        add((m, RDF.subject, s))
+        add((m, RDF.predicate, p))
+        add((m, RDF.object, o))
+        _provenance(add, m, art, r.evidence, r.start, r.end, r.rule, r.confidence)
     for ob in x.observations:
-        s = add_entity(g, ob.subject, types.get(ob.subject, "Organization"), lexicon, onto)
+        calls.append((ob.subject, types.get(ob.subject, "Organization")))
+        s = entity_iri(ob.subject)
         m = mention_iri(a.id, ob.start, ob.end, ob.subject, ob.kind, ob.value, ob.period)
-        g.add((m, RDF.type, KG.Observation))
-        g.add((m, KG.aboutEntity, s))
-        g.add((m, KG.measure, Literal(ob.kind)))
-        g.add((m, KG.value, _dec(ob.value)))
-        g.add((m, KG.unit, Literal(ob.unit)))
+        add((m, RDF.type, KG.Observation))
+        add((m, KG.aboutEntity, s))
+        add((m, KG.measure, Literal(ob.kind)))
+        add((m, KG.value, _dec(ob.value)))
+        add((m, KG.unit, Literal(ob.unit)))
         if ob.period:
-            g.add((m, KG.period, Literal(ob.period)))
-        _provenance(g, m, art, ob.evidence, ob.start, ob.end, ob.rule, ob.confidence)
+            add((m, KG.period, Literal(ob.period)))
+        _provenance(add, m, art, ob.evidence, ob.start, ob.end, ob.rule, ob.confidence)
+    return out, calls
 
 
-def _provenance(g: Graph, m: URIRef, art: URIRef, evidence: str, start: int, end: int, rule: str, conf: float) -> None:
-    g.add((m, KG.evidence, Literal(evidence, lang="zh")))
-    g.add((m, KG.startOffset, Literal(start, datatype=XSD.integer)))
-    g.add((m, KG.endOffset, Literal(end, datatype=XSD.integer)))
-    g.add((m, KG.rule, Literal(rule)))
-    g.add((m, KG.confidence, _dec(conf)))
-    g.add((m, PROV.wasDerivedFrom, art))
+def add_extraction(g: Graph, x: Extraction, lexicon: Lexicon, onto: Ontology) -> None:
+    own, calls = article_triples(x)
+    declared = _declared(g)
+    for label, cls in calls:
+        for t in entity_triples(label, cls, lexicon, onto, declared):
+            g.add(t)
+    for t in own:
+        g.add(t)
+
+
+def _provenance(add, m: URIRef, art: URIRef, evidence: str, start: int, end: int, rule: str, conf: float) -> None:
+    add((m, KG.evidence, Literal(evidence, lang="zh")))
+    add((m, KG.startOffset, Literal(start, datatype=XSD.integer)))
+    add((m, KG.endOffset, Literal(end, datatype=XSD.integer)))
+    add((m, KG.rule, Literal(rule)))
+    add((m, KG.confidence, _dec(conf)))
+    add((m, PROV.wasDerivedFrom, art))
 
 
 def to_graph(extractions: Iterable[Extraction], lexicon: Lexicon, onto: Ontology) -> Graph:

@@ -1,0 +1,63 @@
+"""The graph as N-Triples lines, assembled article by article without an rdflib graph.
+
+Each article contributes its own triples (kg.graph.build.article_triples) and the entities it names; an
+entity's declaration (class, labels, parents) comes from the first article, in corpus order, that names
+it. An article's own lines depend only on the article and its extraction, so a rebuild takes them from
+the cache (kg.cache.LinesCache) and only the declarations are recomputed. The sorted, de-duplicated
+union of the lines is graph.nt, byte for byte what rdflib's N-Triples serialiser gives for the same
+triples (tests/test_graph_lines.py).
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+from rdflib.plugins.serializers.nt import _nt_row
+
+from kg.graph.build import article_triples, entity_triples
+from kg.lexicon import Lexicon
+from kg.ontology import Ontology
+from kg.records import Extraction
+
+Fragment = tuple[list[str], list[tuple[str, str]]]  # (the article's own lines, the entities it names)
+
+
+def to_nt_lines(triples: Iterable[tuple]) -> list[str]:
+    """One N-Triples line per triple (no newline), as rdflib writes them."""
+    return [_nt_row(t)[:-1] for t in triples]
+
+
+def to_fragment(x: Extraction) -> Fragment:
+    own, calls = article_triples(x)
+    return to_nt_lines(own), calls
+
+
+def join_lines(lines: Iterable[str]) -> str:
+    """Sorted, de-duplicated N-Triples text: the diffable artefact graph.nt."""
+    return "\n".join(sorted(set(lines))) + "\n"
+
+
+class GraphLines:
+    """The lines of the graph being built, one article after the other (in corpus order)."""
+
+    def __init__(self, lexicon: Lexicon, onto: Ontology):
+        self.lexicon, self.onto = lexicon, onto
+        self.lines: set[str] = set()
+        self.declared: set = set()
+        self.named: set[str] = set()  # labels seen: their entity is declared
+
+    def add(self, fragment: Fragment) -> None:
+        own, calls = fragment
+        self.lines.update(own)
+        for label, cls in calls:
+            if label in self.named:
+                continue
+            self.named.add(label)
+            found = entity_triples(label, cls, self.lexicon, self.onto, self.declared)
+            if found:
+                self.lines.update(to_nt_lines(found))
+
+    def __len__(self) -> int:
+        return len(self.lines)
+
+    def to_ntriples(self) -> str:
+        return join_lines(self.lines)

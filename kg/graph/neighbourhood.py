@@ -1,0 +1,187 @@
+"""The part of a graph (given as N-Triples lines) that SHACL needs to re-check some nodes.
+
+A rebuild validates only the nodes whose result can differ (``focus_nodes``, the same rule as
+kg.graph.validate.to_focus_nodes). Their constraints read their own triples, their own classes and the
+classes of the nodes they point at (ontology/shapes.ttl has no inverse paths and no targetObjectsOf;
+nested shapes only test classes); a class is asserted or entailed from any triple of the node (domain
+and range). The SPARQL check on relation mentions also reads the fact each mention stands for.
+``subgraph`` collects these lines, the classes as rdf:type lines, into a small rdflib graph, so a
+rebuild never loads the whole graph into rdflib.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+import pyoxigraph
+from rdflib import Graph, Literal, URIRef
+
+_XSD_STRING = pyoxigraph.NamedNode("http://www.w3.org/2001/XMLSchema#string")
+
+RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_RDF = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_SUBJECT, _PREDICATE, _OBJECT = _RDF + "subject>", _RDF + "predicate>", _RDF + "object>"
+
+
+def split_line(line: str) -> tuple[str, str, str]:
+    """(subject, predicate, object) of an N-Triples line, each in N-Triples form (no blank nodes:
+    subjects and predicates are IRIs without spaces)."""
+    s, p, rest = line.split(" ", 2)
+    return s, p, rest[:-2]
+
+
+class LineIndex:
+    """The lines of a graph by node. ``incoming`` leaves out rdf:type lines (a class is not a neighbour
+    of its instances here); ``types``, ``out_preds`` and ``in_preds`` are what classes are entailed from."""
+
+    def __init__(self, lines: set[str]):
+        self.lines = lines
+        self.outgoing: dict[str, list[str]] = {}
+        self.incoming: dict[str, list[str]] = {}
+        self.types: dict[str, set[str]] = {}
+        self.out_preds: dict[str, set[str]] = {}
+        self.in_preds: dict[str, set[str]] = {}
+        for line in lines:
+            s, p, o = split_line(line)
+            self.outgoing.setdefault(s, []).append(line)
+            if p == RDF_TYPE:
+                self.types.setdefault(s, set()).add(o)
+                continue
+            self.out_preds.setdefault(s, set()).add(p)
+            if o[0] == "<":
+                self.incoming.setdefault(o, []).append(line)
+                self.in_preds.setdefault(o, set()).add(p)
+
+    def lines_of(self, node: str) -> list[str]:
+        return self.outgoing.get(node, []) + self.incoming.get(node, [])
+
+    def facts_of_mentions(self, lines: Iterable[str]) -> set[str]:
+        """The lines ``s p o`` and ``o p s`` asserted for the relation mentions among ``lines``."""
+        parts: dict[str, dict[str, str]] = {}
+        for line in lines:
+            s, p, o = split_line(line)
+            if p in (_SUBJECT, _PREDICATE, _OBJECT):
+                parts.setdefault(s, {})[p] = o
+        out = set()
+        for m in parts.values():
+            if len(m) == 3:
+                for a, b in ((m[_SUBJECT], m[_OBJECT]), (m[_OBJECT], m[_SUBJECT])):
+                    line = f"{a} {m[_PREDICATE]} {b} ."
+                    if line in self.lines:
+                        out.add(line)
+        return out
+
+
+def to_graph(lines: Iterable[str]) -> Graph:
+    """An rdflib graph of N-Triples lines, parsed by pyoxigraph (rdflib's parser is ~5x slower)."""
+    g = Graph()
+    terms: dict = {}
+
+    def term(t):
+        found = terms.get(t)
+        if found is None:
+            if isinstance(t, pyoxigraph.NamedNode):
+                found = URIRef(t.value)
+            elif isinstance(t, pyoxigraph.Literal):
+                found = Literal(t.value, lang=t.language) if t.language else \
+                    Literal(t.value, datatype=None if t.datatype == _XSD_STRING else URIRef(t.datatype.value))
+            else:
+                raise ValueError(f"unexpected term in the graph: {t}")
+            terms[t] = found
+        return found
+
+    data = ("\n".join(lines) + "\n").encode("utf-8")
+    g.addN((term(t.subject), term(t.predicate), term(t.object), g)
+           for t in pyoxigraph.parse(data, format=pyoxigraph.RdfFormat.N_TRIPLES))
+    return g
+
+
+def touched_nodes(lines: Iterable[str]) -> set[str]:
+    """The IRIs (N-Triples form) in the subject or object of ``lines``."""
+    out = set()
+    for line in lines:
+        s, _, o = split_line(line)
+        out.add(s)
+        if o.startswith("<"):
+            out.add(o)
+    return out
+
+
+class Classes:
+    """The RDFS schema (kg.graph.validate.Schema) with IRIs in N-Triples form, for lines."""
+
+    def __init__(self, schema):
+        def n3(d: dict) -> dict:
+            return {f"<{k}>": {f"<{c}>" for c in v} for k, v in d.items()}
+
+        self.sub_class, self.domain, self.range = n3(schema.sub_class), n3(schema.domain), n3(schema.range)
+        # a class never changes class, and its instances are not its neighbours (LineIndex): only true
+        # while no schema gives rdf:type a domain or range
+        self.usable = RDF_TYPE not in self.domain and RDF_TYPE not in self.range
+
+    def _close(self, found: set[str]) -> frozenset[str]:
+        for c in list(found):
+            found.update(self.sub_class.get(c, ()))
+        return frozenset(found)
+
+    def of(self, node: str, lines: Iterable[str]) -> frozenset[str]:
+        """The classes of ``node`` (asserted and entailed: domain, range, sub-class) given its lines."""
+        out: set[str] = set()
+        for line in lines:
+            s, p, o = split_line(line)
+            if s == node:
+                if p == RDF_TYPE:
+                    out.add(o)
+                out.update(self.domain.get(p, ()))
+            if o == node:
+                out.update(self.range.get(p, ()))
+        return self._close(out)
+
+    def in_index(self, node: str, index: LineIndex) -> frozenset[str]:
+        """``of(node, every line of node)``, from the index's summaries."""
+        out = set(index.types.get(node, ()))
+        for p in index.out_preds.get(node, ()):
+            out.update(self.domain.get(p, ()))
+        for p in index.in_preds.get(node, ()):
+            out.update(self.range.get(p, ()))
+        return self._close(out)
+
+
+def focus_nodes(index: LineIndex, added: set[str], removed: set[str], classes: Classes, targets: Iterable[str]) -> set[str]:
+    """kg.graph.validate.to_focus_nodes on lines: every node in a changed line, the nodes that point at a
+    node whose classes changed, and the shapes' explicit target nodes (``targets``) if anything changed."""
+    touched = touched_nodes(added | removed)
+    focus = set(touched)
+    for n in touched:
+        now = set(index.lines_of(n))
+        before = (now - added) | {line for line in removed if n in split_line(line)[::2]}
+        if classes.of(n, now) != classes.of(n, before):
+            focus.update(split_line(line)[0] for line in index.incoming.get(n, ()))
+    if added or removed:
+        focus.update(targets)
+    return focus
+
+
+def subgraph(index: LineIndex, focus: Iterable[str], classes: Classes, removed: Iterable[str] = ()) -> Graph:
+    """What SHACL reads to validate the ``focus`` nodes, as an rdflib graph: the triples of each focus
+    node, the classes of the focus nodes and of the nodes they point at (asserted and entailed, as
+    rdf:type lines), the relation mentions of a ``removed`` line's nodes (their fact may be gone), and
+    the fact of each relation mention included."""
+    focus = set(focus)
+    lines: set[str] = set()
+    for n in touched_nodes(removed):
+        for line in index.incoming.get(n, ()):
+            m, p, _ = split_line(line)
+            if p in (_SUBJECT, _OBJECT):
+                lines.update(index.outgoing.get(m, ()))
+    nodes = set(focus)
+    for n in focus:
+        own = index.outgoing.get(n, ())
+        lines.update(own)
+        for line in own:
+            _, p, o = split_line(line)
+            if p != RDF_TYPE and o[0] == "<":
+                nodes.add(o)
+    for n in nodes:
+        lines.update(f"{n} {RDF_TYPE} {c} ." for c in classes.in_index(n, index))
+    lines |= index.facts_of_mentions(lines)
+    return to_graph(lines)
