@@ -86,6 +86,20 @@ def gone(pid: int) -> bool:
         return True
 
 
+def open_files(pid: int) -> set[str]:
+    """The paths process PID has open (empty once it is gone)."""
+    paths = set()
+    try:
+        for fd in os.listdir(f"/proc/{pid}/fd"):
+            try:
+                paths.add(os.readlink(f"/proc/{pid}/fd/{fd}"))
+            except OSError:
+                pass
+    except OSError:
+        pass
+    return paths
+
+
 def describe(pid: int) -> str:
     try:
         with open(f"/proc/{pid}/status") as fh:
@@ -115,6 +129,12 @@ with build_lock({str(tmp_path)!r}):
         with pytest.raises(KGError):  # the build holds the lock
             with build_lock(tmp_path):
                 pass
+        # The worker drops its copy in an at-fork hook; on a loaded machine it may not have been scheduled yet.
+        lock_file = str((tmp_path / ".lock").resolve())
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and lock_file in open_files(worker):
+            time.sleep(0.02)
+        assert lock_file not in open_files(worker), "the forked worker kept the build lock open"
         build.send_signal(signal.SIGKILL)
         build.wait()
         with build_lock(tmp_path):  # free at once: the orphaned worker does not hold it
