@@ -26,7 +26,7 @@ REPORT_WORDS = ("报告", "白皮书", "蓝皮书", "指数", "监测", "研究"
 INITIATIVE_NEXT = ("计划", "行动", "活动", "项目", "工程", "战略")
 LAUNCH_WORDS = ("推出", "发布", "上线", "启动", "开通", "首发", "打造", "发行")
 MODIFIED_BY = {"金融", "银行", "支付", "钱包", "保险", "证券", "理财", "领域", "行业"}
-CORPORATE_SUFFIXES = ("集团", "公司", "有限公司", "股份有限公司", "控股", "股份")
+CORPORATE_SUFFIXES = ("集团", "公司", "有限公司", "股份有限公司", "控股", "股份", "股份公司", "有限责任公司", "集团公司")
 VERB_SUFFIXES = ("控股",)  # corporate suffixes that are also verbs
 # jieba dictionary part-of-speech tags: names (organisation, other proper noun, person, abbreviation)
 NAME_TAGS = frozenset({"nt", "nz", "nr", "nrt", "nrfg", "j"})
@@ -44,6 +44,8 @@ BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "�
                  "旗下", "子公司", "合作", "签约", "竞争", "对手", "银行", "证券", "基金", "保险", "上市", "企业",
                  "投资", "合资", "重组", "董事", "总裁", "公告", "业绩", "营收", "利润", "份额", "品牌")
 _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
+COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
+PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
 MAX_NAME_FREQ = 500  # jieba dictionary frequency above which a tagged word is a common word, not a name
 
 
@@ -138,6 +140,17 @@ def _never_starts_a_name(word: str, tags: dict) -> bool:
     return (len(word) == 1 and word in LEADING_CHARS) or tags.get(word) in LEADING_TAGS or word[:1] in DEMONSTRATIVES
 
 
+def _common_lead(word: str, rest: int, freq: dict, tags: dict) -> bool:
+    """利用 / 对象 / 格局 + 春兰汽车: a very common word (not a place or a name) before other name words
+    is the sentence, not the name."""
+    return rest >= 1 and freq.get(word, 0) > COMMON_WORD_FREQ and tags.get(word) not in PLACE_OR_NAME_TAGS
+
+
+def _glued_function_char(word: str, freq: dict) -> bool:
+    """由京基, 为华鑫: an unknown word of 3+ characters that jieba built from a function character and a name."""
+    return len(word) >= 3 and word[0] in LEADING_CHARS and word not in freq
+
+
 def _counted(word: str, tags: dict) -> bool:
     """两大, 三家, 多个: a count, which starts a description (两大互联网公司), never a name."""
     return word[0] in NUMERALS and tags.get(word) in (None, "m")
@@ -169,6 +182,23 @@ def _legal_tail(words: list[str], k: int, rules: Rules, triggers: set[str], tags
                 or (w in rules.stopwords and w not in rules.name_inner_words) or tags.get(w) not in LEGAL_TAIL_TAGS:
             return False
     return False
+
+
+def _registered_name_end(words: list[str], k: int, rules: Rules, triggers: set[str], tags: dict) -> int | None:
+    """After a known name ending at token ``k``: the token index just past a legal form that follows after
+    one or two name words (康师傅 | 饮品 控股有限公司), else None. A legal form right after the name
+    (腾讯 | 集团) is the same company and is not counted here."""
+    if k >= len(words) or words[k] in rules.legal_forms or words[k] in CORPORATE_SUFFIXES:
+        return None
+    if not _legal_tail(words, k, rules, triggers, tags):
+        return None
+    n = k
+    while words[n] not in rules.legal_forms:
+        n += 1
+    n += 1
+    while n < len(words) and words[n] in rules.legal_forms and n - k < 5:  # 集团 + 有限公司
+        n += 1
+    return n
 
 
 def _used_as_verb(words: list[str], i: int, name_starts: set[int]) -> bool:
@@ -205,11 +235,26 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         # a known company + an industry word is another company (华电 + 国际, 中粮 + 地产): an unseen name
         compound = _industry_word(words, tok_end, industry, triggers, tags) if onto.is_a(ent.cls, "Organization") else None
         if compound:
-            end = ends[tok_end]
+            last = _registered_name_end(words, tok_end + 1, rules, triggers, tags) or tok_end + 1
+            while last < n and last - tok_end <= 2 and words[last] in CORPORATE_SUFFIXES:
+                last += 1  # 比亚迪汽车 + 有限公司 / 比亚迪汽车 + 工业有限公司: one company
+            end = ends[last - 1]
             known = lexicon.link(text[start:end])
             label, cls = (known.name, known.cls) if known else (text[start:end], compound.cls)
             found.append(Mention(text[start:end], start, end, label, cls, "lexicon" if known else "pattern"))
             blocked.add(start, end)  # the industry word is not a mention of its own (京东物流 ≠ 物流)
+            continue
+        # a known company + name words + a legal form is another company's registered name
+        # (康师傅 + 饮品 + 控股有限公司, 中国石化集团 + 国际石油勘探开发有限公司): one unseen name
+        registered = _registered_name_end(words, tok_end, rules, triggers, tags) \
+            if onto.is_a(ent.cls, "Organization") else None
+        if registered:
+            end = ends[registered - 1]
+            surface = text[start:end]
+            known = lexicon.link(surface)
+            label, cls = (known.name, known.cls) if known else (surface, ent.cls if ent.cls != "Scenario" else "Company")
+            found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
+            blocked.add(start, end)
             continue
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
         k = tok_end  # … also with two suffix tokens: 上海汽车集团 + 股份 + 有限公司
@@ -254,10 +299,13 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     break
                 j -= 1
                 prefix = prev + prefix
-            while j < i and (words[j] in rules.name_inner_words or _never_starts_a_name(words[j], tags)):
+            while j < i and (words[j] in rules.name_inner_words or _never_starts_a_name(words[j], tags)
+                             or _common_lead(words[j], i - j, freq, tags)):
                 prefix = prefix[len(words[j]):]
                 j += 1
             start, end = starts[j], ends[i]
+            if _glued_function_char(words[j] if j < i else head, freq):
+                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团: jieba glued 由 to the name
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
             while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES:
                 end = ends[k]

@@ -36,12 +36,14 @@ def _settings(key: str) -> Settings:
 
 
 def load_user_dictionary(settings: Settings = DEFAULT) -> int:
-    """Put every lexicon term and trigger word into jieba's (global) user dictionary."""
+    """Put every lexicon term, trigger word and legal form into jieba's (global) user dictionary."""
     settings.cache_dir.mkdir(parents=True, exist_ok=True)
     jieba.dt.tmp_dir = str(settings.cache_dir)
     jieba.setLogLevel(logging.WARNING)
     lexicon, rules = read_lexicon(settings), read_rules(settings)
     words = {to_match_key(t) for t in lexicon.terms()} | rules.trigger_words()
+    # legal forms with a name pattern of their own stay one word (有限责任公司, not 有限责任 + 公司)
+    words |= rules.legal_forms & {suf.suffix for suf in rules.suffixes}
     for w in sorted(words):
         jieba.add_word(w)
     return len(words)
