@@ -57,6 +57,7 @@ def jieba_tables() -> tuple[dict, dict]:
     import jieba
     import jieba.posseg
 
+    jieba.posseg.dt.makesure_userdict_loaded()  # the tags given with user words (places: "ns")
     return jieba.dt.FREQ, jieba.posseg.dt.word_tag_tab
 
 
@@ -262,6 +263,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 and not _used_as_verb(words, k, name_starts):
             end = ends[k]
             k += 1
+        if tok_start and words[tok_start - 1] in rules.places and ent.cls != "Scenario" \
+                and not blocked.overlaps(starts[tok_start - 1], start) and not text[start:end].startswith(words[tok_start - 1]):
+            start = starts[tok_start - 1]  # 中国 + 国药集团, 美国 + 高盛: the place is part of how the name is written
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
     taken = blocked  # from here on: everything claimed, the names found and the blocked modifiers
     for m in found:

@@ -46,6 +46,8 @@ def load_user_dictionary(settings: Settings = DEFAULT) -> int:
     words |= rules.legal_forms & {suf.suffix for suf in rules.suffixes}
     for w in sorted(words):
         jieba.add_word(w)
+    for w in sorted(rules.places - words):
+        jieba.add_word(w, tag="ns")  # jieba tags 大连 as an adverb; name finding needs it as a place
     return len(words)
 
 

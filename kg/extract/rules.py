@@ -55,6 +55,7 @@ class Rules:
     short_name_cues: frozenset[str] = frozenset()  # X（以下简称“Y”）: words that introduce a short name
     stock_markers: frozenset[str] = frozenset()  # ST, *ST …: markers written right before a listed company's name
     topic_corefs: frozenset[str] = frozenset()  # 该公司 …: refer to the topic entity, not just the closest one
+    places: frozenset[str] = frozenset()  # 大连, 常熟, 美国 …: place names that start company names
 
     # derived tables, computed on first use (the rules are read once and shared by every Doc)
     @cached_property
@@ -169,4 +170,4 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
     return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
                  _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
                  _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
-                 _words(d / "stock_markers.txt"), frozenset(topic_words))
+                 _words(d / "stock_markers.txt"), frozenset(topic_words), _words(d / "places.txt"))
