@@ -48,6 +48,8 @@ _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
 RARE_WORD_FREQ = 150  # … at or below which a mis-tagged word before a name suffix is read as a name
+SECTOR_FOLLOWERS = frozenset({"分析师", "研究员", "行业", "首席", "板块", "团队"})  # 汽车 + 分析师: a sector
+COORDINATORS = ("、", "和", "与", "及", "以及", "同")  # join the names of a list
 MAX_NAME_FREQ = 500  # jieba dictionary frequency above which a tagged word is a common word, not a name
 
 
@@ -217,6 +219,11 @@ def _registered_name_end(words: list[str], k: int, rules: Rules, triggers: set[s
     return n
 
 
+def _shares(words: list[str], k: int, rules: Rules) -> bool:
+    """持有工商银行股份: 股份 after a known name, with no legal form after it, means its shares."""
+    return words[k] == "股份" and (k + 1 >= len(words) or words[k + 1] not in rules.legal_forms)
+
+
 def _used_as_verb(words: list[str], i: int, name_starts: set[int]) -> bool:
     """控股 between two names, or before 的/了, is the verb "controls" (蚂蚁集团控股网商银行), not part of a name."""
     if words[i] not in VERB_SUFFIXES or i + 1 >= len(words):
@@ -250,6 +257,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             continue
         # a known company + an industry word is another company (华电 + 国际, 中粮 + 地产): an unseen name
         compound = _industry_word(words, tok_end, industry, triggers, tags) if onto.is_a(ent.cls, "Organization") else None
+        if compound and tok_end + 1 < n and words[tok_end + 1] in SECTOR_FOLLOWERS:
+            compound = None  # 国泰君安 + 汽车 + 分析师: a broker's car-industry analyst, not a company 国泰君安汽车
         if compound:
             last = _registered_name_end(words, tok_end + 1, rules, triggers, tags) or tok_end + 1
             while last < n and last - tok_end <= 2 and words[last] in CORPORATE_SUFFIXES:
@@ -275,7 +284,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
         k = tok_end  # … also with two suffix tokens: 上海汽车集团 + 股份 + 有限公司
         while k < n and k - tok_end < 2 and words[k] in CORPORATE_SUFFIXES and ent.cls != "Scenario" \
-                and not _used_as_verb(words, k, name_starts):
+                and not _used_as_verb(words, k, name_starts) and not _shares(words, k, rules):
             end = ends[k]
             k += 1
         if tok_start and words[tok_start - 1] in rules.places and ent.cls != "Scenario" \
@@ -357,10 +366,12 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     #    only in sentences about companies: a business word or a relation trigger in the same sentence)
     cued = [(a, b) for a, b in doc._.kg_sentences or split_sentences(text) if _BUSINESS_CUE.search(text, a, b)]
     cued_starts = [a for a, _ in cued]
+    org_ends = {m.end for m in found if m.type != "Scenario"}
+    org_starts = {m.start for m in found if m.type != "Scenario"}
     for m in _tag_candidates(tokens, rules, triggers, taken, lexicon, freq, tags):
         # sentences do not overlap: only the last one starting before the mention can hold it
         k = bisect_right(cued_starts, m.start)
-        if k and m.start < cued[k - 1][1]:
+        if (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
             found.append(m)
             taken.add(m.start, m.end)
 
@@ -442,6 +453,16 @@ def _name_words(words: set[str], rules: Rules, triggers: set[str], freq: dict, t
                 and w[0] not in EDGE_CHARS and w[-1] not in EDGE_CHARS:
             out.add(w)
     return out
+
+
+def _coordinated(text: str, m: Mention, org_ends: set[int], org_starts: set[int]) -> bool:
+    """百视通 + 和 + 东方明珠, 乐购、世纪联华: a candidate joined to a found name by 、 和 与 及 is a name too."""
+    for sep in COORDINATORS:
+        if text.startswith(sep, m.end) and m.end + len(sep) in org_starts:
+            return True
+        if text.endswith(sep, 0, m.start) and m.start - len(sep) in org_ends:
+            return True
+    return False
 
 
 def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Taken, lexicon: Lexicon,
