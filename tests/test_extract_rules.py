@@ -68,6 +68,8 @@ RELATION_CASES = [
     ("invest_around", "华为目前已持有易观约一成的股份。", ("华为", "investsIn", "易观"), None),
     ("invest_around", "华为表示，已没有持有易观的股份。", None, ("华为", "investsIn", "易观")),
     ("holder_around", "小米是易观的第一大股东。", ("小米", "investsIn", "易观"), None),
+    ("invest_around", "小米所持易观的股份已经出售。", ("小米", "investsIn", "易观"), None),
+    ("holder_around", "小米将成为易观的第三大股东。", ("小米", "investsIn", "易观"), None),
     ("holder_around", "小米是易观的第一大股东。", None, ("易观", "investsIn", "小米")),
     ("subsidiary_around", "百度是一家公司，旗下，有度小满。", ("度小满", "subsidiaryOf", "百度"), None),
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
@@ -261,3 +263,57 @@ def test_no_relation_across_list_items(nlp, text, bad):
 
 def test_a_name_never_starts_with_a_demonstrative(nlp):
     assert "这一金融" not in {m.text for m in run(nlp, "竞争延伸到了存贷款这一金融的核心领域。").mentions}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("海信饮品科技有限公司昨日成立。", "海信饮品科技有限公司"),  # known company + name words + legal form
+    ("华夏证券有限责任公司发布声明。", "华夏证券有限责任公司"),  # 有限责任公司 stays one word
+    ("比亚迪汽车工业有限公司公告称。", "比亚迪汽车工业有限公司"),  # known + industry word + legal form
+    ("常熟汽饰今日发布公告称拟收购资产。", "常熟汽饰"),          # a place jieba mis-tags starts the name
+    ("昨日，友达光电发布公告。", "友达光电"),                     # a rare word jieba tags as an adjective
+    ("三叶集团昨日宣布增资。", "三叶集团"),                      # a rare word that starts with a numeral
+])
+def test_more_unseen_company_names_are_found(nlp, text, name):
+    x = run(nlp, text)
+    assert name in {m.text for m in x.mentions}, [(m.text, m.label) for m in x.mentions]
+
+
+@pytest.mark.parametrize("text, name, wrong", [
+    ("股权将由京基集团接手。", "京基集团", "由京基集团"),          # jieba glued 由 to the name
+    ("主要股权格局为华鑫证券持股三成。", "华鑫证券", "格局为华鑫证券"),
+    ("利用春兰汽车的渠道销售。", "春兰汽车", "利用春兰汽车"),    # a very common word is not part of the name
+    ("房企招商地产昨日表示将增资。", "招商地产", "房企招商地产"),  # a category noun before the name
+])
+def test_words_before_a_name_stay_out_of_it(nlp, text, name, wrong):
+    texts = {m.text for m in run(nlp, text).mentions}
+    assert name in texts and wrong not in texts, texts
+
+
+def test_a_place_in_front_of_a_known_name_is_part_of_its_mention(nlp):
+    x = run(nlp, "中国国药集团发布公告。")
+    assert [(m.text, m.label) for m in x.mentions] == [("中国国药集团", "国药集团")]
+
+
+def test_shares_of_a_known_bank_are_not_part_of_its_name(nlp):
+    x = run(nlp, "该基金持有工商银行股份的三成。")
+    assert ("工商银行", "中国工商银行") in {(m.text, m.label) for m in x.mentions}
+
+
+def test_a_broker_and_its_sector_analyst_are_not_a_company(nlp):
+    x = run(nlp, "国泰君安汽车分析师表示看好该行业。")
+    assert "国泰君安汽车" not in {m.text for m in x.mentions}
+
+
+def test_an_unseen_name_listed_with_a_known_one_is_found_without_a_business_word(nlp):
+    x = run(nlp, "柳工和腾讯的产品很受欢迎。")
+    assert "柳工" in {m.text for m in x.mentions}
+    assert "柳工" not in {m.text for m in run(nlp, "柳工的产品很受欢迎。").mentions}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("两大银行表示。", "两大银行"),        # a count, even a rare one
+    ("三四家银行已经接入。", "三四家银行"),
+    ("这款游戏公司很喜欢。", "这款游戏公司"),  # a demonstrative never starts a name
+])
+def test_counts_and_descriptions_are_not_names(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}
