@@ -40,13 +40,14 @@ LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens t
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
-MEASURE_CHARS = set("大家个位只种类项款批名座条成倍年期部")  # 两大, 三家, 四个 …: a numeral + one of these is a count
+MEASURE_CHARS = set("大家个位只种类项款批名座条成倍年期部股")  # 两大, 三家, 四个 …: a numeral + one of these is a count
 BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "收购", "并购", "入股", "增持", "持股", "持有", "注资",
                  "旗下", "子公司", "合作", "签约", "竞争", "对手", "银行", "证券", "基金", "保险", "上市", "企业",
                  "投资", "合资", "重组", "董事", "总裁", "公告", "业绩", "营收", "利润", "份额", "品牌")
 _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
+MISTAGGED_NAME_TAGS = frozenset({"a", "an", "m", "z", "s"})  # tags jieba gives rare names by mistake
 RARE_WORD_FREQ = 150  # … at or below which a mis-tagged word before a name suffix is read as a name
 SECTOR_FOLLOWERS = frozenset({"分析师", "研究员", "行业", "首席", "板块", "团队"})  # 汽车 + 分析师: a sector
 COORDINATORS = ("、", "和", "与", "及", "以及", "同")  # join the names of a list
@@ -156,10 +157,13 @@ def _glued_function_char(word: str, freq: dict) -> bool:
     return len(word) >= 3 and word[0] in LEADING_CHARS and word not in freq
 
 
-def _rare_word(word: str, freq: dict) -> bool:
-    """同兴 (+ 药业), 三叶 (+ 集团): a rare two-or-more-character word jieba mis-tags (as an adjective, a
-    numeral …) is more likely a name than the word its tag says."""
-    if len(word) < 2 or not _CJK.match(word) or freq.get(word, 0) > RARE_WORD_FREQ:
+def _rare_word(word: str, freq: dict, tags: dict) -> bool:
+    """友达 (+ 光电), 三叶 (+ 集团): a rare dictionary word jieba tags as an adjective or a numeral is more
+    likely a name than the word its tag says. Rare verbs and idioms (代销, 进一步提高) stay what they are."""
+    if len(word) < 2 or not _CJK.match(word) or not 0 < freq.get(word, 0) <= RARE_WORD_FREQ:
+        return False
+    tag = tags.get(word)
+    if tag not in MISTAGGED_NAME_TAGS and not (tag == "b" and freq[word] <= 10):  # 同兴 (b, 2) but not 主营 (b, 108)
         return False
     if word[0] in DEMONSTRATIVES or word[0] in "第另某":  # 这款, 第三部, 另一家: descriptions
         return False
@@ -171,7 +175,7 @@ def _counted(word: str, tags: dict, freq: dict | None = None) -> bool:
     that only starts with a numeral (三叶 + 集团, 九州 + 通) is a name."""
     if word[0] not in NUMERALS or tags.get(word) not in (None, "m"):
         return False
-    return word[1:2] in MEASURE_CHARS or freq is None or not _rare_word(word, freq)
+    return word[1:2] in MEASURE_CHARS or freq is None or not _rare_word(word, freq, tags)
 
 
 def _name_class(surface: str, suf, rules: Rules) -> str:
@@ -320,7 +324,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 inner = legal and prev in rules.name_inner_words  # 天然气开发 + 股份有限公司
                 if not _NAMEISH.match(prev) or taken.overlaps(starts[j - 1], ends[j - 1]):
                     break
-                if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq))) \
+                if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags))) \
                         and not inner:
                     break
                 if prev in titles or prev in rules.coreference or (prev in triggers and not inner) \
@@ -329,7 +333,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 j -= 1
                 prefix = prev + prefix
             while j < i and (words[j] in rules.name_inner_words
-                             or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq))
+                             or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags))
                              or _common_lead(words[j], i - j, freq, tags)):
                 prefix = prefix[len(words[j]):]
                 j += 1
