@@ -73,23 +73,47 @@ def _is_common(ch: str, common: frozenset[str]) -> bool:
     )
 
 
-def _plausibility(text: str) -> tuple[bool, str]:
-    """Is this what a human wrote? Returns (ok, why-not). Counts each distinct character once."""
-    counts = Counter(text)
-    chars = {ch: n for ch, n in counts.items() if not ch.isspace()}
-    total = sum(chars.values())
+_PUA, _COMMON, _CJK, _COMMON_CJK = 1, 2, 4, 8
+_KIND: dict[str, int] = {}  # character -> bit set of the kinds above, filled as characters are seen
+
+
+def _kind(ch: str) -> int:
+    k = _KIND.get(ch)
+    if k is None:
+        common = _common_cjk()
+        k = (_PUA * _is_pua(ch)) | (_COMMON * _is_common(ch, common)) | (_CJK * _is_cjk(ch)) \
+            | (_COMMON_CJK * (_is_cjk(ch) and ch in common))
+        _KIND[ch] = k
+    return k
+
+
+def _plausibility(text: str, counts: Counter | None = None) -> tuple[bool, str]:
+    """Is this what a human wrote? Returns (ok, why-not). Looks at each distinct character once, its
+    kinds looked up in a table filled as characters are first seen."""
+    counts = counts if counts is not None else Counter(text)
+    total = pua = common = cjk = common_cjk = 0
+    for ch, n in counts.items():
+        if ch.isspace():
+            continue
+        k = _KIND.get(ch) or _kind(ch)
+        total += n
+        if k & _PUA:
+            pua += n
+        if k & _COMMON:
+            common += n
+        if k & _CJK:
+            cjk += n
+            if k & _COMMON_CJK:
+                common_cjk += n
     if not total:
         return True, ""
-    common = _common_cjk()
-    pua = sum(n for ch, n in chars.items() if _is_pua(ch))
     if pua > total * 0.001:
         return False, f"{pua} private-use characters"
-    share = sum(n for ch, n in chars.items() if _is_common(ch, common)) / total
+    share = common / total
     if share < 0.85:
         return False, f"only {share:.0%} of the characters are common ASCII/CJK"
-    cjk = {ch: n for ch, n in chars.items() if _is_cjk(ch)}
     if cjk:
-        cjk_share = sum(n for ch, n in cjk.items() if ch in common) / sum(cjk.values())
+        cjk_share = common_cjk / cjk
         if cjk_share < 0.8:
             return False, f"only {cjk_share:.0%} of the hanzi are common ones"
     return True, ""
@@ -116,10 +140,11 @@ def _detect_legacy(data: bytes) -> str | None:
 def _check_text(text: str, encoding: str) -> str:
     if not text.strip():
         raise _reject("empty", "the file is empty or only whitespace; add the article text or delete the file")
-    controls = sum(1 for c in text if c < " " and c not in "\t\n\r\f")
+    counts = Counter(text)  # one pass over the text; the checks below look at each distinct character once
+    controls = sum(n for c, n in counts.items() if c < " " and c not in "\t\n\r\f")
     if controls > max(2, len(text) // 20):
         raise _reject("binary", f"{controls} control characters in {len(text)} (a binary file?); convert it to text or remove it")
-    ok, why = _plausibility(text)
+    ok, why = _plausibility(text, counts)
     if not ok:
         raise _reject(
             "implausible",
