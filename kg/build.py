@@ -251,5 +251,8 @@ def validate_changes(lines: set[str], out_dir: Path, settings: Settings = DEFAUL
     index = neighbourhood.LineIndex(lines)
     targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
     focus = neighbourhood.focus_nodes(index, added, removed, classes, targets)
-    return validate_graph(neighbourhood.subgraph(index, focus, classes, removed), settings,
-                          focus={URIRef(n[1:-1]) for n in focus})
+    counted = neighbourhood.counted_paths(shapes)
+    value_checked = set() if counted is None else \
+        neighbourhood.value_checked_nodes(index, focus, added, removed, classes, targets)
+    sub = neighbourhood.subgraph(index, focus, classes, removed, value_checked, added, counted or frozenset())
+    return validate_graph(sub, settings, focus={URIRef(n[1:-1]) for n in focus})

@@ -278,7 +278,7 @@ def test_build_rebuild_validates_only_what_changed(tmp_path):
     assert third.report["shacl"]["checked"] == "0 changed nodes"
 
 
-@pytest.mark.parametrize("breakage", ["new article", "old entity"])
+@pytest.mark.parametrize("breakage", ["new article", "old entity", "old entity, new value"])
 def test_build_rebuild_still_fails_on_a_broken_change(tmp_path, monkeypatch, breakage):
     from rdflib import Namespace
 
@@ -295,8 +295,10 @@ def test_build_rebuild_still_fails_on_a_broken_change(tmp_path, monkeypatch, bre
         if x.article.id == "new":
             if breakage == "new article":
                 lines = [l for l in lines if KG.contentHash.n3() not in l]  # only "new" is re-checked
-            else:
+            elif breakage == "old entity":
                 lines = lines + [f"{KGE['支付宝'].n3()} {RDF.type.n3()} {KG.FinancialProduct.n3()} ."]  # actor + product
+            else:  # 支付宝's classes stay the same: only its new value is re-checked, and it is wrong
+                lines = lines + [f"{KGE['支付宝'].n3()} {KG.partnersWith.n3()} {KGE['平安好医生'].n3()} ."]
         return lines, calls
 
     monkeypatch.setattr(kg.build, "article_lines", broken_lines)
@@ -408,7 +410,9 @@ def test_validate_on_lines_finds_what_a_full_validation_finds(case, edit, expect
     index = neighbourhood.LineIndex(new)
     targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
     focus = neighbourhood.focus_nodes(index, new - old, old - new, classes, targets)
-    sub = neighbourhood.subgraph(index, focus, classes, old - new)
+    counted = neighbourhood.counted_paths(shapes)
+    value_checked = neighbourhood.value_checked_nodes(index, focus, new - old, old - new, classes, targets)
+    sub = neighbourhood.subgraph(index, focus, classes, old - new, value_checked, new - old, counted)
     assert len(sub) < len(g) + 20  # a part of the graph (plus entailed classes), not a copy
     focused = validate_graph(sub, focus={URIRef(n[1:-1]) for n in focus})
     full = validate_graph(g)
@@ -416,3 +420,28 @@ def test_validate_on_lines_finds_what_a_full_validation_finds(case, edit, expect
     assert focused.violations == full.violations
     component = expected.get("rdfs", expected.get("*"))[0]
     assert component in focused.text
+
+
+def test_build_rebuild_rechecks_only_the_new_values_of_an_old_hub(tmp_path, monkeypatch):
+    """Adding an article that names 支付宝 re-checks 支付宝's new kg:mentionedIn line and its counted paths
+    (its labels), not every article that ever mentioned it."""
+    from kg.graph import neighbourhood
+
+    settings, corpus, _ = _incremental(tmp_path)
+    sizes = []
+    real = neighbourhood.subgraph
+
+    def measured(index, focus, *args):
+        g = real(index, focus, *args)
+        hub = "<https://w3id.org/fintech-kg/entity/支付宝>"
+        sizes.append((len(index.outgoing.get(hub, ())), len(g), hub in args[2]))  # (classes, removed, value_checked …)
+        return g
+
+    monkeypatch.setattr(neighbourhood, "subgraph", measured)
+    (corpus / "new.txt").write_text("支付宝与大润发签订了合同。", encoding="utf-8")
+    res = run_build(corpus, tmp_path / "o", settings=settings)
+    assert res.report["shacl"]["conforms"] is True
+    (_, sub_size, value_checked), = sizes
+    assert value_checked  # 支付宝 existed and keeps its classes
+    assert sub_size < len((tmp_path / "o" / "graph.nt").read_text(encoding="utf-8").splitlines()) / 2
+
