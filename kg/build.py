@@ -169,14 +169,15 @@ def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_
         t_graph += time.perf_counter() - t1
         extractions.append(x)
     t1 = time.perf_counter()
-    nt = graph.to_ntriples()
+    previous = read_previous_graph(out_dir, settings) if use_cache else None
+    nt = graph.to_ntriples(previous)
     t["extract"] = t1 - t0 - t_graph
     t["graph"] = t_graph + time.perf_counter() - t1
 
     shacl, full = None, True
     if validate:
         t0 = time.perf_counter()
-        shacl = validate_changes(graph.lines, out_dir, settings, jobs) if use_cache else None
+        shacl = validate_changes(graph.lines, previous[1], settings, jobs) if previous else None
         full = shacl is None
         if shacl is None:
             shacl = validate_graph(Graph().parse(data=nt, format="nt"), settings, jobs=jobs)
@@ -221,8 +222,9 @@ def write_state(out_dir: Path, settings: Settings, shacl, nt: str) -> None:
     write_atomic(out_dir / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
 
 
-def read_previous_graph(out_dir: Path, settings: Settings) -> set[str] | None:
-    """The lines of the previous graph.nt if it was validated, conformed, and nothing has changed since."""
+def read_previous_graph(out_dir: Path, settings: Settings) -> tuple[list[str], set[str]] | None:
+    """The lines of the previous graph.nt (sorted, as a list and as a set) if it was validated, conformed,
+    and nothing has changed since."""
     try:
         state = json.loads((out_dir / STATE_FILE).read_text(encoding="utf-8"))
         raw = (out_dir / "graph.nt").read_bytes()
@@ -231,16 +233,16 @@ def read_previous_graph(out_dir: Path, settings: Settings) -> set[str] | None:
     if not isinstance(state, dict) or state.get("key") != _state_key(settings) or state.get("conforms") is not True \
             or state.get("graph_nt_sha256") != hashlib.sha256(raw).hexdigest():
         return None
-    return set(raw.decode("utf-8").split("\n"))
+    lines = raw.decode("utf-8").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines, set(lines)
 
 
-def validate_changes(lines: set[str], out_dir: Path, settings: Settings = DEFAULT, jobs: int = 1) -> ShaclResult | None:
-    """SHACL-validate only what changed since the validated, conforming graph.nt in OUT, on the part of
-    the graph those nodes' constraints read; None if the whole graph must be validated."""
-    before = read_previous_graph(out_dir, settings)
-    if before is None:
-        return None
-    before.discard("")
+def validate_changes(lines: set[str], before: set[str], settings: Settings = DEFAULT, jobs: int = 1) -> ShaclResult | None:
+    """SHACL-validate only what changed since ``before`` (the lines of the validated, conforming graph.nt
+    of the previous build), on the part of the graph those nodes' constraints read; None if the whole
+    graph must be validated."""
     added, removed = lines - before, before - lines
     if len(added) + len(removed) > MAX_CHANGED_SHARE * max(1, len(lines)):
         return None

@@ -1,5 +1,9 @@
 """The graph assembled as N-Triples lines (what `kg build` writes) equals the rdflib graph of the same
 extractions, byte for byte once serialised, including which article declares an entity's class."""
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from kg.config import DEFAULT
 from kg.graph.build import to_graph
 from kg.graph.lines import GraphLines, to_fragment
@@ -38,3 +42,23 @@ def test_graph_lines_equal_the_rdflib_graph_of_the_same_extractions():
     assert "新公司甲> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/fintech-kg/ontology#Person>" \
         in expected  # the first article's class
     assert to_turtle(lines.to_ntriples()) == to_turtle(to_graph(xs, lexicon, onto))
+
+
+@pytest.mark.parametrize("before, now", [
+    (["a", "c", "e"], {"a", "b", "c", "d", "e", "f"}),  # lines added between, before and after
+    (["a", "c", "e"], {"0", "c", "e"}),                 # one removed, one added in front
+    (["a", "c", "e"], {"a", "c", "e"}),                 # nothing changed
+    (["b", "d"], {"d"}),                                # only removed
+    ([], {"x", "y"}),                                   # no previous lines
+])
+def test_graph_lines_joining_with_the_previous_graph_gives_the_sorted_text(before, now):
+    from kg.graph.lines import join_changed_lines, join_lines
+
+    assert join_changed_lines(now, before, set(before)) == join_lines(now)
+
+
+@given(st.sets(st.text("abc<> .", max_size=6), max_size=30), st.sets(st.text("abc<> .", max_size=6), max_size=30))
+def test_graph_lines_joining_with_any_previous_graph_gives_the_sorted_text(before, now):
+    from kg.graph.lines import join_changed_lines, join_lines
+
+    assert join_changed_lines(now, sorted(before), before) == join_lines(now)
