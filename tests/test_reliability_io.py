@@ -150,3 +150,30 @@ with build_lock({str(tmp_path)!r}):
             except ProcessLookupError:
                 pass
         build.stdout.close()
+
+
+@pytest.mark.parametrize("fmt, text", [
+    ("nt", '<urn:a> <urn:b> "unterminated .\n'),
+    ("turtle", "@prefix x: <urn:x#> .\nx:a x:b x:c ;\n"),
+])
+def test_reliability_pyoxigraph_check_really_parses_the_file(tmp_path, fmt, text):
+    """pyoxigraph parses lazily: the check must read the triples, or a broken file would pass it."""
+    from kg.graph.serialize import _check_rdf
+
+    bad = tmp_path / f"bad.{fmt}"
+    bad.write_text(text, encoding="utf-8")
+    with pytest.raises(Exception):
+        _check_rdf(fmt, with_rdflib=False)(bad)
+
+
+def test_reliability_a_rebuild_checks_graph_nt_holds_the_parsed_text(tmp_path):
+    """On a rebuild graph.nt is checked to hold exactly the text pyoxigraph parsed; a torn file fails."""
+    from kg.graph.serialize import _check_same_text, write_graph
+
+    nt = "<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> <urn:d> .\n"
+    write_graph(nt, tmp_path, with_rdflib=False)
+    assert (tmp_path / "graph.nt").read_text(encoding="utf-8") == nt
+    torn = tmp_path / "torn.nt"
+    torn.write_text(nt[:-10], encoding="utf-8")
+    with pytest.raises(ValueError):
+        _check_same_text(nt)(torn)

@@ -7,6 +7,7 @@ a full build, by rdflib too (the readers of graph.ttl use rdflib).
 """
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 
 import pyoxigraph
@@ -48,13 +49,27 @@ def _check_rdf(fmt: str, with_rdflib: bool):
     def check(tmp: Path) -> None:
         if with_rdflib:
             Graph().parse(tmp, format=fmt)
-        pyoxigraph.parse(path=str(tmp), format=pyoxigraph.RdfFormat.TURTLE if fmt == "turtle" else pyoxigraph.RdfFormat.N_TRIPLES)
+        # pyoxigraph parses lazily: the error comes while iterating, so read every triple
+        deque(pyoxigraph.parse(path=str(tmp), format=pyoxigraph.RdfFormat.TURTLE if fmt == "turtle"
+                               else pyoxigraph.RdfFormat.N_TRIPLES), maxlen=0)
+    return check
+
+
+def _check_same_text(text: str):
+    """The file holds exactly ``text`` (which pyoxigraph has just parsed to write graph.ttl)."""
+    data = text.encode("utf-8")
+
+    def check(tmp: Path) -> None:
+        if tmp.read_bytes() != data:
+            raise ValueError(f"{tmp} does not hold the text that was written")
     return check
 
 
 def write_graph(nt: str, out_dir: Path, stem: str = "graph", with_rdflib: bool = True) -> list[Path]:
-    """Write sorted N-Triples ``nt`` and its Turtle; ``with_rdflib``: also re-parse both with rdflib."""
+    """Write sorted N-Triples ``nt`` and its Turtle, each re-parsed before it replaces the old file:
+    graph.ttl by pyoxigraph; graph.nt was parsed by pyoxigraph to make graph.ttl, and the file written
+    is checked to hold those bytes. ``with_rdflib``: also re-parse both files with rdflib and pyoxigraph."""
     ttl_path, nt_path = out_dir / f"{stem}.ttl", out_dir / f"{stem}.nt"
     write_atomic(ttl_path, to_turtle(nt), check=_check_rdf("turtle", with_rdflib))
-    write_atomic(nt_path, nt, check=_check_rdf("nt", with_rdflib))
+    write_atomic(nt_path, nt, check=_check_rdf("nt", True) if with_rdflib else _check_same_text(nt))
     return [ttl_path, nt_path]
