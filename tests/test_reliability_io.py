@@ -177,3 +177,15 @@ def test_reliability_a_rebuild_checks_graph_nt_holds_the_parsed_text(tmp_path):
     torn.write_text(nt[:-10], encoding="utf-8")
     with pytest.raises(ValueError):
         _check_same_text(nt)(torn)
+
+
+@pytest.mark.parametrize("name, broken", [("analysis.ttl", "@prefix x: <urn:x#> .\nx:a x:b"),
+                                          ("graph.graphml", "<graphml><graph>"), ("graph.gexf", "<gexf>")])
+def test_reliability_analysis_outputs_are_re_parsed_before_they_replace_the_old_file(tmp_path, name, broken):
+    from kg.analysis.export import write_text_atomic
+
+    good = {"analysis.ttl": "<urn:a> <urn:b> <urn:c> .\n", "graph.graphml": "<graphml/>", "graph.gexf": "<gexf/>"}[name]
+    write_text_atomic(tmp_path / name, good)
+    with pytest.raises(Exception):
+        write_text_atomic(tmp_path / name, broken)
+    assert (tmp_path / name).read_text(encoding="utf-8") == good

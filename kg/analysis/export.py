@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections import deque
 from pathlib import Path
 
 import networkx as nx
@@ -24,12 +25,28 @@ DECIMALS = 6
 CSV_COLUMNS = ["iri", "label", "class", "group", *SCORES]
 
 
+def _parses_as_turtle(tmp: Path) -> None:
+    import pyoxigraph
+
+    deque(pyoxigraph.parse(path=str(tmp), format=pyoxigraph.RdfFormat.TURTLE), maxlen=0)  # lazy parser: read all
+
+
+def _parses_as_xml(tmp: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    ET.parse(tmp)
+
+
+CHECKS = {".ttl": _parses_as_turtle, ".graphml": _parses_as_xml, ".gexf": _parses_as_xml}  # re-parsed before use
+
+
 def write_text_atomic(path: Path | str, text: str) -> Path:
     """Write UTF-8 text so that ``path`` is always the old or the new complete file (``kg.io.write_atomic``:
-    a pid-named temp file that the next build can recognise as stale, unchanged files left alone)."""
+    a pid-named temp file that the next build can recognise as stale, unchanged files left alone). Turtle,
+    GraphML and GEXF files are re-parsed before they replace the old file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, text)
+    write_atomic(path, text, check=CHECKS.get(path.suffix))
     return path
 
 
