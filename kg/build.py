@@ -11,7 +11,8 @@ from typing import Iterable, Iterator
 from rdflib import Graph, URIRef
 from rdflib.namespace import SH
 
-from kg.cache import ExtractionCache, LinesCache, graph_fingerprint, rules_fingerprint
+from kg.cache import (ExtractionCache, LinesCache, graph_fingerprint, read_checked_texts, rules_fingerprint,
+                      write_checked_texts)
 from kg.config import DEFAULT, Settings
 from kg.corpus import read_corpus
 from kg.errors import InputError
@@ -148,7 +149,10 @@ def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_
     t["load_data"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    articles, skipped = read_corpus(corpus)
+    checked = read_checked_texts(settings.cache_dir) if use_cache else None
+    articles, skipped = read_corpus(corpus, checked)
+    if checked is not None:
+        write_checked_texts(settings.cache_dir, checked)
     t["read_corpus"] = time.perf_counter() - t0
 
     # extraction and graph construction stream: each article's lines go into the graph as it is extracted

@@ -114,3 +114,27 @@ class LinesCache:
             _write_replace(self._path(article), json.dumps({"lines": lines, "calls": calls}, ensure_ascii=False))
         except OSError:
             pass
+
+
+def read_checked_texts(cache_dir: Path):
+    """The files the previous build found decodable and plausible (kg.corpus.decode.CheckedTexts); an
+    unreadable or old-version record trusts nothing."""
+    from kg.corpus.decode import CheckedTexts
+
+    try:
+        known = json.loads((Path(cache_dir) / f"checked-texts-{CheckedTexts.VERSION}.json").read_text(encoding="utf-8"))
+        return CheckedTexts(d for d in known if isinstance(d, str))
+    except (OSError, ValueError, TypeError):
+        return CheckedTexts()
+
+
+def write_checked_texts(cache_dir: Path, checked) -> None:
+    """Remember the files this read found good (only those: deleted files drop out)."""
+    if checked.passed == checked.known:
+        return
+    try:
+        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+        _write_replace(Path(cache_dir) / f"checked-texts-{checked.VERSION}.json", json.dumps(sorted(checked.passed)))
+    except OSError:
+        pass  # a read-only cache directory only costs speed
+

@@ -334,3 +334,32 @@ def test_corpus_real_corpus_txt_files_all_read():
     txt = [a for a in articles if a.path.endswith(".txt")]
     assert len(txt) == len(list(REAL_CORPUS.glob("*.txt")))
     assert not [s for s in skipped if s.path.endswith(".txt")]
+
+
+def test_corpus_a_file_checked_by_the_previous_build_is_not_checked_again(tmp_path, monkeypatch):
+    import kg.corpus.decode as decode
+    from kg.corpus.decode import CheckedTexts
+
+    (tmp_path / "a.txt").write_text("支付宝与大润发签订了合同。", encoding="utf-8")
+    first = CheckedTexts()
+    read_corpus(tmp_path, first)
+    assert len(first.passed) == 1
+    calls = []
+    real = decode._check_text
+    monkeypatch.setattr(decode, "_check_text", lambda text, enc: calls.append(enc) or real(text, enc))
+    articles, _ = read_corpus(tmp_path, CheckedTexts(first.passed))
+    assert calls == [] and articles[0].text == "支付宝与大润发签订了合同。"
+    (tmp_path / "a.txt").write_text("支付宝与大润发签订了新的合同。", encoding="utf-8")  # changed: checked again
+    read_corpus(tmp_path, CheckedTexts(first.passed))
+    assert calls == ["UTF-8"]
+
+
+def test_corpus_a_garbled_file_is_skipped_whatever_was_checked_before(tmp_path):
+    from kg.corpus.decode import CheckedTexts
+
+    (tmp_path / "good.txt").write_text("支付宝与大润发签订了合同。", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes("支付宝与大润发签订了合同。".encode("utf-8").decode("latin-1").encode("utf-8"))
+    first = CheckedTexts()
+    read_corpus(tmp_path, first)
+    articles, skipped = read_corpus(tmp_path, CheckedTexts(first.passed))
+    assert [a.id for a in articles] == ["good"] and [s.reason for s in skipped] == ["implausible"]

@@ -5,9 +5,11 @@ the build report: ``empty``, ``binary``, ``undecodable`` or ``implausible``.
 """
 from __future__ import annotations
 
+import hashlib
 import unicodedata
 from collections import Counter
 from functools import lru_cache
+from typing import Iterable
 
 from kg.errors import InputError
 
@@ -153,7 +155,22 @@ def _check_text(text: str, encoding: str) -> str:
     return text
 
 
-def decode_bytes(data: bytes) -> str:
+class CheckedTexts:
+    """Files whose decoded text passed the binary and plausibility checks, by a digest of their bytes:
+    a rebuild decodes them without checking again. ``known``: from the previous build; ``passed``: this
+    read (what the next build may trust)."""
+
+    VERSION = "1"  # change when the checks change: older digests are then not trusted
+
+    def __init__(self, known: Iterable[str] = ()):
+        self.known, self.passed = set(known), set()
+
+    @staticmethod
+    def digest(data: bytes) -> str:
+        return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def decode_bytes(data: bytes, checked: CheckedTexts | None = None) -> str:
     """Decode a Chinese text file; raise :class:`InputError` with ``.reason`` if it can't be used.
 
     Order: BOM (UTF-8/16/32), binary check, strict UTF-8 (an incomplete last character is
@@ -165,6 +182,15 @@ def decode_bytes(data: bytes) -> str:
     """
     if not data.strip():
         raise _reject("empty", "the file is empty or only whitespace; add the article text or delete the file")
+    check = _check_text
+    if checked is not None:
+        digest = checked.digest(data)
+
+        def check(text: str, encoding: str) -> str:
+            if digest not in checked.known:
+                _check_text(text, encoding)
+            checked.passed.add(digest)
+            return text
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise _reject("binary", f"this is {what}, not text; convert it to .txt/.md or remove it")
@@ -174,7 +200,7 @@ def decode_bytes(data: bytes) -> str:
         for bom, enc in _BOMS:
             if data.startswith(bom):
                 try:
-                    return _check_text(data[len(bom):].decode(enc), enc.upper())
+                    return check(data[len(bom):].decode(enc), enc.upper())
                 except UnicodeDecodeError as exc:
                     raise _reject(
                         "undecodable", f"it starts with a {enc.upper()} mark but is not valid {enc.upper()} "
@@ -184,10 +210,10 @@ def decode_bytes(data: bytes) -> str:
     if b"\x00" in data:
         raise _reject("binary", "it contains NUL bytes (a binary file?); convert it to text or remove it")
     try:
-        return _check_text(data.decode("utf-8"), "UTF-8")
+        return check(data.decode("utf-8"), "UTF-8")
     except UnicodeDecodeError as exc:
         if exc.reason == "unexpected end of data" and exc.start >= len(data) - 3:
-            return _check_text(data[: exc.start].decode("utf-8"), "UTF-8 (last character cut off)")
+            return check(data[: exc.start].decode("utf-8"), "UTF-8 (last character cut off)")
     guess = _detect_legacy(data)
     order = [guess] + [e for e in _LEGACY if e != guess] if guess else list(_LEGACY)
     decoded: list[tuple[float, int, str, str]] = []
@@ -203,4 +229,4 @@ def decode_bytes(data: bytes) -> str:
             "it is not UTF-8, UTF-16, GB18030 or Big5 text; " + _FIX_ENCODING,
         )
     _, _, enc, text = max(decoded)
-    return _check_text(text, enc.upper())
+    return check(text, enc.upper())

@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from kg.corpus.decode import decode_bytes
+from kg.corpus.decode import CheckedTexts, decode_bytes
 from kg.corpus.formats import PARSERS, to_article, to_clean_text, to_jsonl_articles
 from kg.errors import InputError
 from kg.records import Article, Skipped
@@ -40,8 +40,9 @@ def _relative_name(path: Path, root: Path) -> str:
         return to_name(path.as_posix())
 
 
-def read_file(path: Path, root: Path) -> tuple[list[Article], list[Skipped]]:
-    """Read one corpus file (a ``.jsonl`` file may hold many articles); never raises for a bad file."""
+def read_file(path: Path, root: Path, checked: CheckedTexts | None = None) -> tuple[list[Article], list[Skipped]]:
+    """Read one corpus file (a ``.jsonl`` file may hold many articles); never raises for a bad file.
+    ``checked``: files whose text passed the decoding checks before (kg.corpus.decode.CheckedTexts)."""
     path, root = Path(path), Path(root)
     rel = _relative_name(path, root)
     suffix = path.suffix.lower()
@@ -53,7 +54,7 @@ def read_file(path: Path, root: Path) -> tuple[list[Article], list[Skipped]]:
     except OSError as exc:
         return [], [Skipped(rel, "unreadable", f"{rel}: cannot be read ({exc.strerror or exc}); check the file and its permissions")]
     try:
-        text = to_clean_text(decode_bytes(data))
+        text = to_clean_text(decode_bytes(data, checked))
     except InputError as exc:
         return [], [Skipped(rel, getattr(exc, "reason", "undecodable"), f"{rel}: {exc}")]
     if suffix == ".jsonl":
@@ -89,8 +90,9 @@ def _walk(root: Path, real_root: Path):
         yield path, None
 
 
-def read_corpus(root: Path) -> tuple[list[Article], list[Skipped]]:
-    """Read every supported file under ``root`` (sorted, recursive). Ids are unique and stable."""
+def read_corpus(root: Path, checked: CheckedTexts | None = None) -> tuple[list[Article], list[Skipped]]:
+    """Read every supported file under ``root`` (sorted, recursive). Ids are unique and stable.
+    ``checked``: as for read_file."""
     root = Path(root)
     if not root.is_dir():
         raise InputError(f"corpus folder {root} does not exist or is not a folder; pass the folder that holds the articles",
@@ -103,7 +105,7 @@ def read_corpus(root: Path) -> tuple[list[Article], list[Skipped]]:
         if problem is not None:
             skipped.append(problem)
             continue
-        got, bad = read_file(path, root)
+        got, bad = read_file(path, root, checked)
         skipped.extend(bad)
         for art in got:
             new_id, n = art.id, 1
