@@ -254,7 +254,7 @@ def validate_changes(lines: set[str], before: set[str], settings: Settings = DEF
     classes = neighbourhood.Classes(read_schema(ont))
     if not classes.usable:
         return None
-    index = neighbourhood.LineIndex(lines)
+    index = neighbourhood.LineIndex(lines, neighbourhood.touched_nodes(added | removed))  # more nodes on demand
     targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
     focus = neighbourhood.focus_nodes(index, added, removed, classes, targets)
     counted = neighbourhood.counted_paths(shapes)

@@ -407,7 +407,7 @@ def test_validate_on_lines_finds_what_a_full_validation_finds(case, edit, expect
     shapes, ont = read_shapes()
     classes = neighbourhood.Classes(read_schema(ont))
     assert classes.usable
-    index = neighbourhood.LineIndex(new)
+    index = neighbourhood.LineIndex(new, neighbourhood.touched_nodes((new - old) | (old - new)))  # as a rebuild does
     targets = {o.n3() for o in shapes.objects(None, SH.targetNode) if isinstance(o, URIRef)}
     focus = neighbourhood.focus_nodes(index, new - old, old - new, classes, targets)
     counted = neighbourhood.counted_paths(shapes)
@@ -444,4 +444,23 @@ def test_build_rebuild_rechecks_only_the_new_values_of_an_old_hub(tmp_path, monk
     (_, sub_size, value_checked), = sizes
     assert value_checked  # 支付宝 existed and keeps its classes
     assert sub_size < len((tmp_path / "o" / "graph.nt").read_text(encoding="utf-8").splitlines()) / 2
+
+
+def test_validate_a_partial_line_index_holds_the_same_tables_as_a_full_one():
+    from tests.test_ontology_files import _conforming_graph
+
+    from kg.graph import neighbourhood
+    from kg.graph.serialize import to_sorted_ntriples
+
+    lines = set(to_sorted_ntriples(_conforming_graph()).split("\n")) - {""}
+    full = neighbourhood.LineIndex(lines)
+    nodes = sorted(neighbourhood.touched_nodes(lines))
+    partial = neighbourhood.LineIndex(lines, nodes[:3])
+    partial.ensure(nodes[3:8])
+    partial.ensure(nodes[:10])  # already indexed nodes are not added twice
+    for n in nodes[:10]:
+        assert sorted(partial.lines_of(n)) == sorted(full.lines_of(n)), n
+        assert partial.types.get(n) == full.types.get(n)
+        assert partial.out_preds.get(n) == full.out_preds.get(n) and partial.in_preds.get(n) == full.in_preds.get(n)
+    assert len(nodes) == 12 and nodes[-1] not in partial.outgoing and nodes[-1] not in partial.incoming
 

@@ -31,25 +31,53 @@ def split_line(line: str) -> tuple[str, str, str]:
 
 class LineIndex:
     """The lines of a graph by node. ``incoming`` leaves out rdf:type lines (a class is not a neighbour
-    of its instances here); ``types``, ``out_preds`` and ``in_preds`` are what classes are entailed from."""
+    of its instances here); ``types``, ``out_preds`` and ``in_preds`` are what classes are entailed from.
 
-    def __init__(self, lines: set[str]):
+    With ``nodes``, only those nodes are indexed (one pass over the lines that splits only the lines that
+    touch them); ``ensure`` indexes more nodes with another pass. The tables of an indexed node are complete;
+    a rebuild indexes a few hundred nodes of a graph of a million lines.
+    """
+
+    def __init__(self, lines: set[str], nodes: Iterable[str] | None = None):
         self.lines = lines
         self.outgoing: dict[str, list[str]] = {}
         self.incoming: dict[str, list[str]] = {}
         self.types: dict[str, set[str]] = {}
         self.out_preds: dict[str, set[str]] = {}
         self.in_preds: dict[str, set[str]] = {}
-        for line in lines:
-            s, p, o = split_line(line)
+        self.covered: set[str] | None = None  # None: every node
+        if nodes is None:
+            for line in lines:
+                self._add(line, *split_line(line), True, True)
+        else:
+            self.covered = set()
+            self.ensure(nodes)
+
+    def _add(self, line: str, s: str, p: str, o: str, subject: bool, obj: bool) -> None:
+        if subject:
             self.outgoing.setdefault(s, []).append(line)
             if p == RDF_TYPE:
                 self.types.setdefault(s, set()).add(o)
-                continue
+                return
             self.out_preds.setdefault(s, set()).add(p)
-            if o[0] == "<":
-                self.incoming.setdefault(o, []).append(line)
-                self.in_preds.setdefault(o, set()).add(p)
+        if obj and p != RDF_TYPE and o[0] == "<":
+            self.incoming.setdefault(o, []).append(line)
+            self.in_preds.setdefault(o, set()).add(p)
+
+    def ensure(self, nodes: Iterable[str]) -> None:
+        """Index ``nodes`` too (no-op for a full index and for nodes already indexed)."""
+        if self.covered is None:
+            return
+        new = set(nodes) - self.covered
+        if not new:
+            return
+        self.covered |= new
+        for line in self.lines:
+            s = line[: line.find(" ")]
+            o = line[line.rfind(" ", 0, len(line) - 2) + 1: -2]  # the last term; a literal never equals an IRI
+            if s in new or o in new:
+                s, p, o = split_line(line)
+                self._add(line, s, p, o, s in new, o in new)
 
     def lines_of(self, node: str) -> list[str]:
         return self.outgoing.get(node, []) + self.incoming.get(node, [])
@@ -159,6 +187,7 @@ def focus_nodes(index: LineIndex, added: set[str], removed: set[str], classes: C
     """kg.graph.validate.to_focus_nodes on lines: every node in a changed line, the nodes that point at a
     node whose classes changed, and the shapes' explicit target nodes (``targets``) if anything changed."""
     focus = touched_nodes(added | removed)
+    index.ensure(focus)
     focus |= _pointing_at_changed_classes(index, focus, added, removed, classes)
     if added or removed:
         focus.update(targets)
@@ -171,11 +200,21 @@ def _pointing_at_changed_classes(index: LineIndex, touched: set[str], added: set
     node whose classes changed."""
     out = set()
     for n in touched:
-        now, before = _lines_before(index, n, added, removed)
-        if classes.of(n, now) != classes.of(n, before):
+        if _classes_changed(index, n, added, removed, classes):
             out.update(split_line(line)[0] for line in index.incoming.get(n, ())
                        if not (old_lines_only and line in added))
     return out
+
+
+def _classes_changed(index: LineIndex, n: str, added: set[str], removed: set[str], classes: Classes) -> bool:
+    """Did node ``n``'s classes change? (Asked several times per node: remembered on the index, which
+    serves one change.)"""
+    memo = index.__dict__.setdefault("_classes_changed", {})
+    if n not in memo:
+        index.ensure((n,))
+        now, before = _lines_before(index, n, added, removed)
+        memo[n] = classes.of(n, now) != classes.of(n, before)
+    return memo[n]
 
 
 # ------------------------------------------------------------------ re-checking only the changed values
@@ -215,10 +254,10 @@ def value_checked_nodes(index: LineIndex, focus: set[str], added: set[str], remo
     existed before, their classes are the same, none of their old lines points at a node whose classes
     changed, and they are not a shape's explicit target."""
     touched = touched_nodes(added | removed)
+    index.ensure(touched)
     out = set()
     for n in touched & focus:
-        now, before = _lines_before(index, n, added, removed)
-        if before and classes.of(n, now) == classes.of(n, before):
+        if _lines_before(index, n, added, removed)[1] and not _classes_changed(index, n, added, removed, classes):
             out.add(n)
     # a new line to a node whose classes changed (支付宝 kg:mentionedIn <the new article>) is re-checked
     # anyway; an old line to it is not, so its subject must be checked in full
@@ -239,11 +278,13 @@ def subgraph(index: LineIndex, focus: Iterable[str], classes: Classes, removed: 
         if s in value_checked:
             new_lines.setdefault(s, []).append(line)
     lines: set[str] = set()
-    for n in touched_nodes(removed):
-        for line in index.incoming.get(n, ()):
-            m, p, _ = split_line(line)
-            if p in (_SUBJECT, _OBJECT):
-                lines.update(index.outgoing.get(m, ()))
+    gone = touched_nodes(removed)
+    index.ensure(gone)
+    mentions = {m for n in gone for line in index.incoming.get(n, ())
+                for m, p, _ in (split_line(line),) if p in (_SUBJECT, _OBJECT)}
+    index.ensure(focus | mentions)
+    for m in mentions:
+        lines.update(index.outgoing.get(m, ()))
     nodes = set(focus)
     for n in focus:
         own = index.outgoing.get(n, ())
@@ -254,6 +295,7 @@ def subgraph(index: LineIndex, focus: Iterable[str], classes: Classes, removed: 
             _, p, o = split_line(line)
             if p != RDF_TYPE and o[0] == "<":
                 nodes.add(o)
+    index.ensure(nodes)
     for n in nodes:
         lines.update(f"{n} {RDF_TYPE} {c} ." for c in classes.in_index(n, index))
     lines |= index.facts_of_mentions(lines)
