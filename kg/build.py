@@ -16,7 +16,6 @@ from kg.cache import (ExtractionCache, LinesCache, graph_fingerprint, read_check
 from kg.config import DEFAULT, Settings
 from kg.corpus import read_corpus
 from kg.errors import InputError
-from kg.extract import build_nlp, extract_article
 from kg.graph import neighbourhood
 from kg.graph.lines import GraphLines, to_fragment
 from kg.graph.serialize import write_graph
@@ -41,12 +40,16 @@ CHUNK = 64  # articles looked up in the cache (and sent to the workers) at a tim
 
 
 def _init_worker(settings: Settings) -> None:
+    from kg.extract import build_nlp  # spaCy (~0.6 s to import) only where articles are extracted
+
     global _WORKER_NLP
     _WORKER_NLP = build_nlp(settings)
 
 
 def _extract_safely(art, nlp=None):
     """Extraction or a Skipped record: one bad article must not stop the build."""
+    from kg.extract import extract_article
+
     try:
         return extract_article(art, nlp or _WORKER_NLP)
     except Exception as exc:
@@ -93,6 +96,8 @@ def iter_extractions(articles: Iterable[Article] | Path, settings: Settings = DE
                 fresh = iter(list(pool.map(_extract_safely, todo, chunksize=8)))
             else:
                 if todo and nlp is None:
+                    from kg.extract import build_nlp
+
                     nlp = build_nlp(settings)
                 fresh = (_extract_safely(a, nlp) for a in todo)
             for x in found:
