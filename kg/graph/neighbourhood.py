@@ -10,6 +10,7 @@ rebuild never loads the whole graph into rdflib.
 """
 from __future__ import annotations
 
+from collections import Counter
 from typing import Iterable
 
 import pyoxigraph
@@ -43,8 +44,8 @@ class LineIndex:
         self.outgoing: dict[str, list[str]] = {}
         self.incoming: dict[str, list[str]] = {}
         self.types: dict[str, set[str]] = {}
-        self.out_preds: dict[str, set[str]] = {}
-        self.in_preds: dict[str, set[str]] = {}
+        self.out_preds: dict[str, Counter] = {}  # predicate -> number of lines
+        self.in_preds: dict[str, Counter] = {}
         self.covered: set[str] | None = None  # None: every node
         if nodes is None:
             for line in lines:
@@ -59,10 +60,10 @@ class LineIndex:
             if p == RDF_TYPE:
                 self.types.setdefault(s, set()).add(o)
                 return
-            self.out_preds.setdefault(s, set()).add(p)
+            self.out_preds.setdefault(s, Counter())[p] += 1
         if obj and p != RDF_TYPE and o[0] == "<":
             self.incoming.setdefault(o, []).append(line)
-            self.in_preds.setdefault(o, set()).add(p)
+            self.in_preds.setdefault(o, Counter())[p] += 1
 
     def ensure(self, nodes: Iterable[str]) -> None:
         """Index ``nodes`` too (no-op for a full index and for nodes already indexed)."""
@@ -169,18 +170,16 @@ class Classes:
 
     def in_index(self, node: str, index: LineIndex) -> frozenset[str]:
         """``of(node, every line of node)``, from the index's summaries."""
-        out = set(index.types.get(node, ()))
-        for p in index.out_preds.get(node, ()):
+        return self.from_parts(index.types.get(node, ()), index.out_preds.get(node, ()), index.in_preds.get(node, ()))
+
+    def from_parts(self, types: Iterable[str], out_preds: Iterable[str], in_preds: Iterable[str]) -> frozenset[str]:
+        """The classes of a node with these asserted types, outgoing and incoming predicates."""
+        out = set(types)
+        for p in out_preds:
             out.update(self.domain.get(p, ()))
-        for p in index.in_preds.get(node, ()):
+        for p in in_preds:
             out.update(self.range.get(p, ()))
         return self._close(out)
-
-
-def _lines_before(index: LineIndex, n: str, added: set[str], removed: set[str]) -> tuple[set[str], set[str]]:
-    """The lines of node ``n`` now and in the previous graph."""
-    now = set(index.lines_of(n))
-    return now, (now - added) | {line for line in removed if n in split_line(line)[::2]}
 
 
 def focus_nodes(index: LineIndex, added: set[str], removed: set[str], classes: Classes, targets: Iterable[str]) -> set[str]:
@@ -206,14 +205,46 @@ def _pointing_at_changed_classes(index: LineIndex, touched: set[str], added: set
     return out
 
 
+def _changes_by_node(index: LineIndex, added: set[str], removed: set[str]) -> dict[str, list[tuple]]:
+    """node -> (+1 added / -1 removed, the node is the subject, predicate, object) of each changed line
+    that names it (remembered on the index, which serves one change)."""
+    memo = index.__dict__.get("_changes_by_node")
+    if memo is None:
+        memo = {}
+        for sign, lines in ((1, added), (-1, removed)):
+            for line in lines:
+                s, p, o = split_line(line)
+                memo.setdefault(s, []).append((sign, True, p, o))
+                if o[0] == "<" and p != RDF_TYPE:
+                    memo.setdefault(o, []).append((sign, False, p, o))
+        index.__dict__["_changes_by_node"] = memo
+    return memo
+
+
+def _existed_before(index: LineIndex, n: str, added: set[str], removed: set[str]) -> bool:
+    """Did node ``n`` have any line in the previous graph?"""
+    now = len(index.outgoing.get(n, ())) + len(index.incoming.get(n, ()))
+    return now - sum(c[0] for c in _changes_by_node(index, added, removed).get(n, ())) > 0
+
+
 def _classes_changed(index: LineIndex, n: str, added: set[str], removed: set[str], classes: Classes) -> bool:
-    """Did node ``n``'s classes change? (Asked several times per node: remembered on the index, which
-    serves one change.)"""
+    """Did node ``n``'s classes change? Its lines in the previous graph are its lines now without the
+    added ones and with the removed ones; the index's predicate counts give them without listing a
+    hub's ten thousand lines. (Asked several times per node: remembered on the index.)"""
     memo = index.__dict__.setdefault("_classes_changed", {})
     if n not in memo:
         index.ensure((n,))
-        now, before = _lines_before(index, n, added, removed)
-        memo[n] = classes.of(n, now) != classes.of(n, before)
+        types = set(index.types.get(n, ()))
+        out, inc = Counter(index.out_preds.get(n, {})), Counter(index.in_preds.get(n, {}))
+        for sign, as_subject, p, o in _changes_by_node(index, added, removed).get(n, ()):
+            if not as_subject:
+                inc[p] -= sign
+            elif p == RDF_TYPE:
+                (types.discard if sign > 0 else types.add)(o)
+            else:
+                out[p] -= sign
+        before = classes.from_parts(types, [p for p, k in out.items() if k > 0], [p for p, k in inc.items() if k > 0])
+        memo[n] = before != classes.in_index(n, index)
     return memo[n]
 
 
@@ -257,7 +288,7 @@ def value_checked_nodes(index: LineIndex, focus: set[str], added: set[str], remo
     index.ensure(touched)
     out = set()
     for n in touched & focus:
-        if _lines_before(index, n, added, removed)[1] and not _classes_changed(index, n, added, removed, classes):
+        if _existed_before(index, n, added, removed) and not _classes_changed(index, n, added, removed, classes):
             out.add(n)
     # a new line to a node whose classes changed (支付宝 kg:mentionedIn <the new article>) is re-checked
     # anyway; an old line to it is not, so its subject must be checked in full
