@@ -193,9 +193,10 @@ def _build(corpus: Path, out_dir: Path, settings: Settings, validate: bool, use_
         t["shacl"] = time.perf_counter() - t0
 
     t0 = time.perf_counter()
-    outputs = write_graph(nt, out_dir, with_rdflib=full)
+    data = nt.encode("utf-8")
+    outputs = write_graph(data, out_dir, with_rdflib=full)
     if shacl is not None:
-        write_state(out_dir, settings, shacl, nt)
+        write_state(out_dir, settings, shacl, data)
     t["write"] = time.perf_counter() - t0
     files_seen = len({x.article.path.split(":")[0] for x in extractions} | {s.path.split(":")[0] for s in skipped})
     rep = reporting.to_report(extractions, skipped, shacl, t, files_seen, stats["from_cache"], len(graph))
@@ -225,8 +226,8 @@ def article_lines(x: Extraction):
     return to_fragment(x)
 
 
-def write_state(out_dir: Path, settings: Settings, shacl, nt: str) -> None:
-    state = {"key": _state_key(settings), "graph_nt_sha256": hashlib.sha256(nt.encode("utf-8")).hexdigest(),
+def write_state(out_dir: Path, settings: Settings, shacl, nt: bytes) -> None:
+    state = {"key": _state_key(settings), "graph_nt_sha256": hashlib.sha256(nt).hexdigest(),
              "conforms": shacl.conforms}
     write_atomic(out_dir / STATE_FILE, json.dumps(state, sort_keys=True) + "\n")
 

@@ -46,7 +46,7 @@ def write_atomic(path: Path, data: str | bytes, check: Callable[[Path], None] | 
     path = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        if path.read_bytes() == raw:
+        if path.stat().st_size == len(raw) and path.read_bytes() == raw:  # the size first: no big read
             return False
     except OSError:
         pass

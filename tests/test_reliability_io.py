@@ -176,7 +176,7 @@ def test_reliability_a_rebuild_checks_graph_nt_holds_the_parsed_text(tmp_path):
     torn = tmp_path / "torn.nt"
     torn.write_text(nt[:-10], encoding="utf-8")
     with pytest.raises(ValueError):
-        _check_same_text(nt)(torn)
+        _check_same_text(nt.encode("utf-8"))(torn)
 
 
 @pytest.mark.parametrize("name, broken", [("analysis.ttl", "@prefix x: <urn:x#> .\nx:a x:b"),

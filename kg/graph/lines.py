@@ -34,7 +34,9 @@ def to_fragment(x: Extraction) -> Fragment:
 
 def join_lines(lines: Iterable[str]) -> str:
     """Sorted, de-duplicated N-Triples text: the diffable artefact graph.nt."""
-    return "\n".join(sorted(set(lines))) + "\n"
+    out = sorted(set(lines))
+    out.append("")  # the final newline, without copying the whole text once more (``+ "\n"``)
+    return "\n".join(out)
 
 
 MAX_MERGED_SHARE = 0.1  # more new lines than this share of the graph: sorting everything is as fast
@@ -55,7 +57,8 @@ def join_changed_lines(lines: set[str], previous: list[str], previous_set: set[s
         out.append(line)
         i = j
     out.extend(kept[i:])
-    return "\n".join(out) + "\n"
+    out.append("")
+    return "\n".join(out)
 
 
 class GraphLines:

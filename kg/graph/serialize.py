@@ -19,19 +19,19 @@ RDF_PREFIXES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", "rdfs": "h
                 "xsd": "http://www.w3.org/2001/XMLSchema#"}
 
 
-def to_turtle(g: Graph | str) -> str:
-    """Turtle of a graph or of sorted N-Triples text: triples in N-Triples order, prefixes sorted."""
+def to_turtle(g: Graph | str | bytes) -> str:
+    """Turtle of a graph or of sorted N-Triples text (str or UTF-8 bytes): triples in N-Triples order,
+    prefixes sorted."""
     from kg.graph.build import PREFIXES
 
-    nt = g if isinstance(g, str) else to_sorted_ntriples(g)
-    triples = pyoxigraph.parse(nt.encode("utf-8"), format=pyoxigraph.RdfFormat.N_TRIPLES)
+    nt = g if isinstance(g, (str, bytes)) else to_sorted_ntriples(g)
+    triples = pyoxigraph.parse(nt.encode("utf-8") if isinstance(nt, str) else nt, format=pyoxigraph.RdfFormat.N_TRIPLES)
     text = pyoxigraph.serialize(triples, format=pyoxigraph.RdfFormat.TURTLE,
                                 prefixes=dict(sorted((PREFIXES | RDF_PREFIXES).items()))).decode("utf-8")
-    lines = text.split("\n")
-    n = 0
-    while n < len(lines) and lines[n].startswith("@prefix "):
-        n += 1
-    return "\n".join(sorted(lines[:n]) + lines[n:])  # pyoxigraph's prefix order is not stable
+    end = 0  # the prefix lines open the text; pyoxigraph's order of them is not stable: sort them
+    while text.startswith("@prefix ", end):
+        end = text.index("\n", end) + 1
+    return "".join(sorted(text[:end].splitlines(keepends=True))) + text[end:]
 
 
 def to_sorted_ntriples(g: Graph) -> str:
@@ -55,9 +55,8 @@ def _check_rdf(fmt: str, with_rdflib: bool):
     return check
 
 
-def _check_same_text(text: str):
-    """The file holds exactly ``text`` (which pyoxigraph has just parsed to write graph.ttl)."""
-    data = text.encode("utf-8")
+def _check_same_text(data: bytes):
+    """The file holds exactly ``data`` (which pyoxigraph has just parsed to write graph.ttl)."""
 
     def check(tmp: Path) -> None:
         if tmp.read_bytes() != data:
@@ -65,11 +64,12 @@ def _check_same_text(text: str):
     return check
 
 
-def write_graph(nt: str, out_dir: Path, stem: str = "graph", with_rdflib: bool = True) -> list[Path]:
+def write_graph(nt: str | bytes, out_dir: Path, stem: str = "graph", with_rdflib: bool = True) -> list[Path]:
     """Write sorted N-Triples ``nt`` and its Turtle, each re-parsed before it replaces the old file:
     graph.ttl by pyoxigraph; graph.nt was parsed by pyoxigraph to make graph.ttl, and the file written
     is checked to hold those bytes. ``with_rdflib``: also re-parse both files with rdflib and pyoxigraph."""
     ttl_path, nt_path = out_dir / f"{stem}.ttl", out_dir / f"{stem}.nt"
-    write_atomic(ttl_path, to_turtle(nt), check=_check_rdf("turtle", with_rdflib))
-    write_atomic(nt_path, nt, check=_check_rdf("nt", True) if with_rdflib else _check_same_text(nt))
+    data = nt.encode("utf-8") if isinstance(nt, str) else nt  # encoded once (150 MB at 10,000 articles)
+    write_atomic(ttl_path, to_turtle(data), check=_check_rdf("turtle", with_rdflib))
+    write_atomic(nt_path, data, check=_check_rdf("nt", True) if with_rdflib else _check_same_text(data))
     return [ttl_path, nt_path]
