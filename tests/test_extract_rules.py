@@ -317,3 +317,17 @@ def test_an_unseen_name_listed_with_a_known_one_is_found_without_a_business_word
 ])
 def test_counts_and_descriptions_are_not_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
+
+
+def test_a_capitalised_latin_name_between_chinese_words_is_a_company(nlp):
+    x = run(nlp, "记者了解到，DHL旗下的快递公司将被收购。")
+    assert ("DHL", "Company") in {(m.text, m.type) for m in x.mentions}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("该公司在公告中引用了英文原文“Coinbase raised new funds”。", "Coinbase"),  # English prose, not a name
+    ("该公司的IPO计划推迟，CEO表示将增资。", "IPO"),                      # common abbreviations
+    ("该公司称with这个词不是名字。", "with"),                            # not capitalised
+])
+def test_latin_words_that_are_not_names(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}

@@ -16,8 +16,12 @@ from kg.extract.pipeline import build_nlp  # noqa: E402
 
 def extract_article(article: Article, nlp: Language) -> Extraction:
     norm, back = to_match_text(article.text)
-    doc = nlp(norm)
     text = article.text
+    doc = nlp.make_doc(norm)
+    # the components see the normalised text (ASCII lower-cased); some need the case of the original
+    doc.user_data["kg_original"] = (text, back)
+    for _, component in nlp.pipeline:
+        doc = component(doc)
 
     def span(a: int, b: int) -> tuple[int, int]:
         return back[a], back[b - 1] + 1 if b > a else back[a]

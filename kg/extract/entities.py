@@ -20,6 +20,8 @@ from kg.records import Mention
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _NAMEISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9]+$")
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z&]{1,24}$")  # the text is lower-cased ASCII by now
+_LATIN_WORD = re.compile(r"^[A-Za-z0-9&./:\-]+$")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{2,16})[”\"」』]")
 _BOOK = re.compile(r"《([^》《]{2,60})》")
 REPORT_WORDS = ("报告", "白皮书", "蓝皮书", "指数", "监测", "研究", "调查", "排行", "榜单", "数据")
@@ -372,7 +374,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     cued_starts = [a for a, _ in cued]
     org_ends = {m.end for m in found if m.type != "Scenario"}
     org_starts = {m.start for m in found if m.type != "Scenario"}
-    for m in _tag_candidates(tokens, rules, triggers, taken, lexicon, freq, tags):
+    for m in _tag_candidates(tokens, rules, triggers, taken, lexicon, freq, tags, doc.user_data.get("kg_original")):
         # sentences do not overlap: only the last one starting before the mention can hold it
         k = bisect_right(cued_starts, m.start)
         if (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
@@ -447,7 +449,9 @@ def _name_words(words: set[str], rules: Rules, triggers: set[str], freq: dict, t
     words of 2-4 characters without a function character at either edge (set operations: one call per Doc)."""
     cjk = {w for w in words if len(w) >= 2 and _CJK.match(w)}
     cjk -= rules.stopwords | triggers | rules.coreference.keys() | rules.surnames
-    out = set()
+    # Latin-script names (DHL, Lactalis): a capital first, not a common abbreviation (IPO, CEO, LED …)
+    out = {w for w in words if _LATIN_NAME.match(w) and w.upper() not in rules.stopwords
+           and w.upper() not in rules.stock_markers}
     for w in cjk:
         tag = tags.get(w)
         if tag in NAME_TAGS:
@@ -470,14 +474,17 @@ def _coordinated(text: str, m: Mention, org_ends: set[int], org_starts: set[int]
 
 
 def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Taken, lexicon: Lexicon,
-                    freq: dict, tags: dict):
+                    freq: dict, tags: dict, original: tuple[str, list[int]] | None = None):
     """Proper-noun tokens (jieba tags nt/nz/nr/j… of rare words, unknown words) as Company mentions;
-    a place name right before one joins it (上海 + 建工)."""
+    a place name right before one joins it (上海 + 建工). ``original``: the text before normalisation and
+    the position of each normalised character in it (for the case of Latin-script names)."""
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
     names = _name_words(set(words), rules, triggers, freq, tags)
     for i in _positions(words, names):
         word, s, e = words[i], starts[i], ends[i]
         if taken.overlaps(s, e):
+            continue
+        if _LATIN_NAME.match(word) and not _latin_name_in_chinese(words, i, original[0][original[1][s]] if original else word[0]):
             continue
         # a place name in front: 上海 + 建工, 江苏 + 井神
         if i > 0 and tags.get(words[i - 1]) == "ns" and 2 <= len(words[i - 1]) <= 3 and len(word) == 2 \
@@ -487,6 +494,17 @@ def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Ta
         known = lexicon.link(surface)
         label, cls = (known.name, known.cls) if known else (surface, _candidate_class(word, s == starts[i], rules, freq, tags))
         yield Mention(surface, s, e, label, cls, "candidate")
+
+
+def _latin_name_in_chinese(words: list[str], i: int, first_char: str) -> bool:
+    """DHL旗下, 糖商CSR后: a capitalised Latin-script word between Chinese words is a name; in English
+    text (a quoted sentence, a URL) it is just a word."""
+    def neighbour(step: int) -> str:
+        k = i + step
+        while 0 <= k < len(words) and not words[k].strip():
+            k += step
+        return words[k] if 0 <= k < len(words) else ""
+    return first_char.isupper() and not any(_LATIN_WORD.match(neighbour(d)) for d in (-1, 1))
 
 
 def _candidate_class(word: str, alone: bool, rules: Rules, freq: dict, tags: dict) -> str:
