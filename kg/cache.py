@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from dataclasses import asdict, fields
 from pathlib import Path
 
 from kg.config import PIPELINE_VERSION, Settings
+from kg.io import write_atomic
 from kg.records import Article, Extraction, Mention, Observation, Relation
 
 
@@ -69,21 +68,9 @@ class ExtractionCache:
 
 
 def _write_replace(path: Path, text: str) -> None:
-    """Write a temporary file and move it into place, without fsync (5 ms a file: 50 s for 10,000 articles).
-    A reader sees the old entry or the new one; an entry torn by a power cut fails to parse and counts
-    as missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    """A cache entry: written atomically (kg.io.write_atomic) without fsync, 50 s saved at 10,000 articles.
+    A reader sees the old entry or the new one; an entry torn by a power cut counts as missing."""
+    write_atomic(path, text, durable=False)
 
 
 # Code whose output the lines cache stores: a change to it must not reuse old entries.
