@@ -61,16 +61,17 @@ class ExtractionCache:
     def put(self, x: Extraction) -> None:
         d = {"mentions": [asdict(m) for m in x.mentions], "relations": [asdict(r) for r in x.relations],
              "observations": [asdict(o) for o in x.observations]}
-        try:
-            _write_replace(self._path(x.article), json.dumps(d, ensure_ascii=False, sort_keys=True))
-        except OSError:
-            pass  # a read-only cache directory only costs speed
+        _write_replace(self._path(x.article), json.dumps(d, ensure_ascii=False, sort_keys=True))
 
 
 def _write_replace(path: Path, text: str) -> None:
     """A cache entry: written atomically (kg.io.write_atomic) without fsync, 50 s saved at 10,000 articles.
-    A reader sees the old entry or the new one; an entry torn by a power cut counts as missing."""
-    write_atomic(path, text, durable=False)
+    A reader sees the old entry or the new one; an entry torn by a power cut counts as missing. A cache
+    that cannot be written (read-only folder) only costs speed."""
+    try:
+        write_atomic(path, text, durable=False)
+    except OSError:
+        pass
 
 
 # Code whose output the lines cache stores: a change to it must not reuse old entries.
@@ -113,10 +114,7 @@ class LinesCache:
 
     def put(self, article: Article, fragment) -> None:
         lines, calls = fragment
-        try:
-            _write_replace(self._path(article), json.dumps({"lines": lines, "calls": calls}, ensure_ascii=False))
-        except OSError:
-            pass
+        _write_replace(self._path(article), json.dumps({"lines": lines, "calls": calls}, ensure_ascii=False))
 
 
 def read_checked_texts(cache_dir: Path):
@@ -133,11 +131,5 @@ def read_checked_texts(cache_dir: Path):
 
 def write_checked_texts(cache_dir: Path, checked) -> None:
     """Remember the files this read found good (only those: deleted files drop out)."""
-    if checked.passed == checked.known:
-        return
-    try:
-        Path(cache_dir).mkdir(parents=True, exist_ok=True)
+    if checked.passed != checked.known:
         _write_replace(Path(cache_dir) / f"checked-texts-{checked.VERSION}.json", json.dumps(sorted(checked.passed)))
-    except OSError:
-        pass  # a read-only cache directory only costs speed
-

@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections import deque
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +15,7 @@ from rdflib import Graph
 
 from kg.analysis import INTEGER_SCORES, SCORES
 from kg.config import KG_NS
+from kg.graph.serialize import parses_as
 from kg.io import write_atomic
 
 __all__ = ["write_text_atomic", "fmt", "ranked", "to_centrality_csv", "to_analysis_ttl",
@@ -25,19 +25,13 @@ DECIMALS = 6
 CSV_COLUMNS = ["iri", "label", "class", "group", *SCORES]
 
 
-def _parses_as_turtle(tmp: Path) -> None:
-    import pyoxigraph
-
-    deque(pyoxigraph.parse(path=str(tmp), format=pyoxigraph.RdfFormat.TURTLE), maxlen=0)  # lazy parser: read all
-
-
 def _parses_as_xml(tmp: Path) -> None:
     import xml.etree.ElementTree as ET
 
     ET.parse(tmp)
 
 
-CHECKS = {".ttl": _parses_as_turtle, ".graphml": _parses_as_xml, ".gexf": _parses_as_xml}  # re-parsed before use
+CHECKS = {".ttl": parses_as("turtle"), ".graphml": _parses_as_xml, ".gexf": _parses_as_xml}  # re-parsed before use
 
 
 def write_text_atomic(path: Path | str, text: str) -> Path:

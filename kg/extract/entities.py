@@ -172,12 +172,12 @@ def _rare_word(word: str, freq: dict, tags: dict) -> bool:
     return not (word[0] in NUMERALS and any(c in NUMERALS or c in MEASURE_CHARS for c in word[1:]))
 
 
-def _counted(word: str, tags: dict, freq: dict | None = None) -> bool:
+def _counted(word: str, tags: dict, freq: dict) -> bool:
     """两大, 三家, 多个: a count, which starts a description (两大互联网公司), never a name. A rare word
     that only starts with a numeral (三叶 + 集团, 九州 + 通) is a name."""
     if word[0] not in NUMERALS or tags.get(word) not in (None, "m"):
         return False
-    return word[1:2] in MEASURE_CHARS or freq is None or not _rare_word(word, freq, tags)
+    return word[1:2] in MEASURE_CHARS or not _rare_word(word, freq, tags)
 
 
 def _name_class(surface: str, suf, rules: Rules) -> str:

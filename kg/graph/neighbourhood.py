@@ -155,21 +155,8 @@ class Classes:
             found.update(self.sub_class.get(c, ()))
         return frozenset(found)
 
-    def of(self, node: str, lines: Iterable[str]) -> frozenset[str]:
-        """The classes of ``node`` (asserted and entailed: domain, range, sub-class) given its lines."""
-        out: set[str] = set()
-        for line in lines:
-            s, p, o = split_line(line)
-            if s == node:
-                if p == RDF_TYPE:
-                    out.add(o)
-                out.update(self.domain.get(p, ()))
-            if o == node:
-                out.update(self.range.get(p, ()))
-        return self._close(out)
-
     def in_index(self, node: str, index: LineIndex) -> frozenset[str]:
-        """``of(node, every line of node)``, from the index's summaries."""
+        """The classes of ``node`` (asserted and entailed: domain, range, sub-class), from the index's summaries."""
         return self.from_parts(index.types.get(node, ()), index.out_preds.get(node, ()), index.in_preds.get(node, ()))
 
     def from_parts(self, types: Iterable[str], out_preds: Iterable[str], in_preds: Iterable[str]) -> frozenset[str]:

@@ -46,6 +46,7 @@ def to_sorted_ntriples(g: Graph) -> str:
 
 
 def _check_rdf(fmt: str, with_rdflib: bool):
+    """A write_atomic check: the file parses as ``fmt`` ("turtle" or "nt") in pyoxigraph (and rdflib)."""
     def check(tmp: Path) -> None:
         if with_rdflib:
             Graph().parse(tmp, format=fmt)
@@ -53,6 +54,11 @@ def _check_rdf(fmt: str, with_rdflib: bool):
         deque(pyoxigraph.parse(path=str(tmp), format=pyoxigraph.RdfFormat.TURTLE if fmt == "turtle"
                                else pyoxigraph.RdfFormat.N_TRIPLES), maxlen=0)
     return check
+
+
+def parses_as(fmt: str):
+    """A write_atomic check that re-parses the file as RDF ``fmt`` ("turtle" or "nt") with pyoxigraph."""
+    return _check_rdf(fmt, with_rdflib=False)
 
 
 def _check_same_text(data: bytes):
