@@ -106,6 +106,8 @@ def to_simplified(text: str) -> str:
     if not text or text.isascii():
         return text
     out = _t2s_once(text)
+    if out == text:
+        return out  # nothing converted: already stable
     for _ in range(_MAX_T2S_ROUNDS - 1):
         again = _t2s_once(out)
         if again == out:

@@ -38,7 +38,11 @@ class Ontology:
         return seen
 
     def is_a(self, cls: str, ancestor: str) -> bool:
-        return ancestor in self.ancestors(cls)
+        memo = self.__dict__.setdefault("_memo_is_a", {})
+        key = (cls, ancestor)
+        if key not in memo:
+            memo[key] = ancestor in self.ancestors(cls)
+        return memo[key]
 
     def __hash__(self) -> int:
         return id(self)

@@ -107,11 +107,6 @@ def _longest_spans(spans) -> list[tuple[int, int]]:
     return sorted(result)
 
 
-def _positions(words: list[str], wanted) -> list[int]:
-    """Indices of the words that are in ``wanted`` (a set or dict)."""
-    return [i for i, w in enumerate(words) if w in wanted]
-
-
 def _industry_word(words: list[str], i: int, industry: dict, triggers: set[str], tags: dict):
     """The name suffix (国际, 地产, 药业 …) at token ``i`` when it is a noun there, else None."""
     if i >= len(words) or words[i] not in industry or words[i] in triggers or words[i] in CORPORATE_SUFFIXES:
@@ -125,8 +120,8 @@ def _marked_short_names(tokens: Tokens, rules: Rules, triggers: set[str], taken:
     """The exchange's risk markers (ST, *ST, SST …) come right before a listed company's short name:
     one name token (秦岭), or two short ones (博 + 元), plus an industry word that follows (方向 + 股份)."""
     words, starts = tokens.words, tokens.starts
-    markers = {w for w in set(words) if w.upper() in rules.stock_markers}
-    for i in _positions(words[:-1], markers):
+    markers = {w for w in tokens.index if w.upper() in rules.stock_markers}
+    for i in tokens.positions(markers, last=False):
         j, name = i + 1, ""
         while j < len(words) and len(name) < 2 and _CJK.match(words[j]) and words[j] not in rules.stopwords \
                 and words[j] not in triggers and len(name + words[j]) <= 4:
@@ -187,17 +182,20 @@ def _name_class(surface: str, suf, rules: Rules) -> str:
         return suf.cls
     core = surface
     while True:
-        form = next((f for f in sorted(rules.legal_forms, key=len, reverse=True) if core.endswith(f) and core != f), None)
+        form = next((f for f in rules.legal_forms_longest_first if core.endswith(f) and core != f), None)
         if form is None:
             break
         core = core[: -len(form)]
-    inner = next((x for x in rules.suffixes if core.endswith(x.suffix) and x.suffix not in rules.legal_forms), None)
+    inner = next((x for x in rules.suffixes_by_last_char.get(core[-1:], ())
+                  if core.endswith(x.suffix) and x.suffix not in rules.legal_forms), None)
     return inner.cls if inner else suf.cls
 
 
 def _legal_tail(words: list[str], k: int, rules: Rules, triggers: set[str], tags: dict) -> bool:
     """Does a legal form follow token ``k`` after at most two name words (佳吉饮料 + 有限公司,
     拉萨汽车 + 运输 + 总公司)? Then the name ends there, not at ``k``."""
+    if rules.legal_forms.isdisjoint(words[k:k + 3]):
+        return False
     for n in range(k, min(k + 3, len(words))):
         w = words[n]
         if w in rules.legal_forms:
@@ -249,7 +247,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     match_id = {(s, e): mid for mid, s, e in matcher(doc)}
     blocked = _Taken(len(text))
     triggers = rules.trigger_words()
-    industry = {suf.suffix: suf for suf in rules.suffixes if suf.suffix not in rules.legal_forms}
+    industry = rules.industry_words
     kept = _longest_spans(match_id)
     name_starts = {tok_start for tok_start, _ in kept}
     for tok_start, tok_end in kept:
@@ -305,9 +303,10 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
 
     # 2. unseen names: name-like tokens followed by a suffix (X银行, X支付, X集团, X有限公司 …)
     #    (控股子公司, 大股东: relation words, not names; 控股 alone is a name suffix)
-    suffixed = {w for w in set(words) if w[-1:] in by_last and (w not in triggers or w in rules.suffix_words)
-                and any(w.endswith(suf.suffix) for suf in by_last[w[-1]])}
-    for i in _positions(words, suffixed):
+    ending = rules.suffix_endings_by_last_char
+    suffixed = {w for w in tokens.index if w.endswith(ending.get(w[-1:], ()))
+                and (w not in triggers or w in rules.suffix_words)}
+    for i in tokens.positions(suffixed):
         word = words[i]
         for suf in by_last.get(word[-1:], ()):
             if not word.endswith(suf.suffix):
@@ -361,7 +360,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         taken.add(m.start, m.end)
 
     # 3. people after a job title: 京东金融副总裁金林
-    for i in _positions(words[:-1], titles):
+    for i in tokens.positions(titles, last=False):
         nxt, s, e = words[i + 1], starts[i + 1], ends[i + 1]
         if _CJK.match(nxt) and 2 <= len(nxt) <= 3 and (nxt[0] in rules.surnames or nxt[:2] in rules.surnames) \
                 and nxt not in rules.stopwords and not taken.overlaps(s, e):
@@ -444,15 +443,19 @@ def _short_names(text: str, found: list[Mention], rules: Rules) -> list[Mention]
     return found
 
 
-def _name_words(words: set[str], rules: Rules, triggers: set[str], freq: dict, tags: dict) -> set[str]:
+def _name_words(words, rules: Rules, freq: dict, tags: dict) -> set[str]:
     """The words that may be an unseen name on their own: rare words jieba tags as names, and unknown
-    words of 2-4 characters without a function character at either edge (set operations: one call per Doc)."""
-    cjk = {w for w in words if len(w) >= 2 and _CJK.match(w)}
-    cjk -= rules.stopwords | triggers | rules.coreference.keys() | rules.surnames
-    # Latin-script names (DHL, Lactalis): a capital first, not a common abbreviation (IPO, CEO, LED …)
-    out = {w for w in words if _LATIN_NAME.match(w) and w.upper() not in rules.stopwords
-           and w.upper() not in rules.stock_markers}
-    for w in cjk:
+    words of 2-4 characters without a function character at either edge (one pass over the distinct words)."""
+    never = rules.never_names  # stopwords, trigger words, references, surnames
+    out = set()
+    for w in words:
+        if w.isascii():
+            # Latin-script names (DHL, Lactalis): a capital first, not a common abbreviation (IPO, CEO, LED …)
+            if _LATIN_NAME.match(w) and w.upper() not in rules.stopwords and w.upper() not in rules.stock_markers:
+                out.add(w)
+            continue
+        if len(w) < 2 or w in never or not _CJK.match(w):
+            continue
         tag = tags.get(w)
         if tag in NAME_TAGS:
             if freq.get(w, 0) <= MAX_NAME_FREQ:
@@ -479,8 +482,8 @@ def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Ta
     a place name right before one joins it (上海 + 建工). ``original``: the text before normalisation and
     the position of each normalised character in it (for the case of Latin-script names)."""
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
-    names = _name_words(set(words), rules, triggers, freq, tags)
-    for i in _positions(words, names):
+    names = _name_words(tokens.index.keys(), rules, freq, tags)
+    for i in tokens.positions(names):
         word, s, e = words[i], starts[i], ends[i]
         if taken.overlaps(s, e):
             continue
@@ -524,7 +527,7 @@ def extract_coreferences(doc: Doc, mentions: list[Mention], rules: Rules, onto: 
     sentences = doc._.kg_sentences or split_sentences(tokens.text)
     sentence_starts = [a for a, _ in sentences]
     out = []
-    for i in _positions(tokens.words, rules.coreference):
+    for i in tokens.positions(rules.coreference):
         word, start = tokens.words[i], tokens.starts[i]
         want = rules.coreference[word]
         if not want:

@@ -32,6 +32,9 @@ def to_period(match: re.Match) -> str:
     return y
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_periods(text: str) -> list[tuple[int, str]]:
     return [(m.start(), to_period(m)) for m in _PERIOD.finditer(text)]
 
@@ -45,8 +48,8 @@ def extract_figures(text: str, sentences, mentions: list[Mention], rules: Rules,
     seen = set()
     for s0, s1 in sentences:
         actors = [x for x in mentions[bisect_left(starts, s0): bisect_left(starts, s1)] if onto.is_a(x.type, "Actor")]
-        if not actors:
-            continue  # a figure needs an actor before it in the sentence
+        if not actors or not _DIGIT.search(text, s0, s1):
+            continue  # a figure needs an actor before it in the sentence, and a number (values are float())
         sent = text[s0:s1]
         for rule in rules.figures:
             for m in rule.regex.finditer(sent):

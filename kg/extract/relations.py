@@ -26,7 +26,6 @@ LINK_WORDS = ("是", "为", "成为", "作为", "对")
 SUPPORTERS_CUE = re.compile(r"的[\u4e00-\u9fff]{1,6}(?:共有[^，。；]{0,8}，)?(?:包括|涵盖|有|为|是)[：:]?")
 # 旗下约1700家餐厅…: a count of unnamed parties; an actor after it is no member of them
 COUNTED = re.compile(r"(?:\d+|[一二两三四五六七八九十百千万多数几])[余多]?家")
-ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")
 SYMMETRIC = ("partnersWith", "competesWith")
 # words that open a clause with a subject or comparison of its own: an actor after them is not the object
 CLAUSE_STARTERS = ("与", "和", "而", "但", "此外", "同时", "另外", "其中", "相比", "比")
@@ -37,7 +36,9 @@ def _gap_ok(text: str, a: int, b: int, limit: int, allow=FILLER) -> bool:
     """True when the text between a and b is short and has no clause punctuation."""
     if b < a or b - a > limit:
         return False
-    return not any(c in CLAUSE_PUNCT for c in text[a:b])
+    punct = _punctuation(text)[0]
+    j = bisect_left(punct, a)
+    return j == len(punct) or punct[j] >= b
 
 
 def _list_ending_at(text: str, ms: list[Mention], i: int) -> tuple[list[Mention], list[str]]:
@@ -102,7 +103,7 @@ def _ends_unseen_name(tokens: Tokens, t0: int, word: str, ms: list[Mention], rul
 
 def find_triggers(tokens: Tokens, words: set[str]) -> list[tuple[str, int, int]]:
     """(word, start, end) of each token that is one of ``words``, in text order."""
-    return [(w, s, s + len(w)) for w, s in zip(tokens.words, tokens.starts) if w in words]
+    return [(tokens.words[i], tokens.starts[i], tokens.ends[i]) for i in tokens.positions(words)]
 
 
 def _in_number(text: str, k: int) -> bool:
@@ -110,8 +111,34 @@ def _in_number(text: str, k: int) -> bool:
     return text[k] in ",，" and 0 < k < len(text) - 1 and text[k - 1] in "0123456789>" and text[k + 1] in "0123456789<"
 
 
+_PUNCT = re.compile("[" + re.escape("".join(sorted(CLAUSE_PUNCT))) + "]")
+
+
+@lru_cache(maxsize=8)
+def _punctuation(text: str) -> tuple[list[int], list[int]]:
+    """Where ``text`` has clause punctuation: every position, and the clause breaks among them (not
+    the commas that group digits). Found once per text; the rules look them up by bisection."""
+    punct = [m.start() for m in _PUNCT.finditer(text)]
+    return punct, [k for k in punct if not _in_number(text, k)]
+
+
 def _clause_breaks(text: str, a: int, b: int) -> list[int]:
-    return [k for k in range(a, b) if text[k] in CLAUSE_PUNCT and not _in_number(text, k)]
+    breaks = _punctuation(text)[1]
+    return breaks[bisect_left(breaks, a): bisect_left(breaks, b)]
+
+
+def _next_punct(text: str, a: int, limit: int) -> int:
+    """The first clause punctuation at or after a and before a + limit, else len(text)."""
+    punct = _punctuation(text)[0]
+    j = bisect_left(punct, a)
+    return punct[j] if j < len(punct) and punct[j] < a + limit else len(text)
+
+
+def _last_punct(text: str, b: int, limit: int) -> int:
+    """The last clause punctuation before b and at or after b - limit, else -1."""
+    punct = _punctuation(text)[0]
+    j = bisect_left(punct, b) - 1
+    return punct[j] if j >= 0 and punct[j] >= b - limit else -1
 
 
 def _tail_clause_is_own(text: str, t1: int, tail: Mention, others, starters: tuple[str, ...]) -> bool:
@@ -123,8 +150,7 @@ def _tail_clause_is_own(text: str, t1: int, tail: Mention, others, starters: tup
     cut = cuts[-1]
     if text.startswith(starters, cut + 1):
         return True
-    end = next((k for k in range(tail.end, min(len(text), tail.end + AROUND_WINDOW)) if text[k] in CLAUSE_PUNCT),
-               len(text))
+    end = _next_punct(text, tail.end, AROUND_WINDOW)
     return any(cut < s and e <= end for s, e in others)
 
 
@@ -145,14 +171,14 @@ def _head_clause_is_own(text: str, head: Mention, t0: int, others) -> bool:
     cuts = _clause_breaks(text, head.end, t0)
     if not cuts:
         return False
-    begin = max((k for k in range(max(0, head.start - AROUND_WINDOW), head.start) if text[k] in CLAUSE_PUNCT),
-                default=-1)
+    begin = _last_punct(text, head.start, AROUND_WINDOW)
     return any(begin < s and e <= head.start for s, e in others)
 
 
-def _sides(ms: list[Mention], t0: int, t1: int) -> tuple[list[int], list[int]]:
-    """Indices of the mentions before and after a trigger at t0..t1 (``ms`` sorted by start)."""
-    starts = [m.start for m in ms]
+def _sides(ms: list[Mention], t0: int, t1: int, starts: list[int] | None = None) -> tuple[list[int], list[int]]:
+    """Indices of the mentions before and after a trigger at t0..t1 (``ms`` sorted by start; ``starts``
+    their starts, when known)."""
+    starts = starts or [m.start for m in ms]
     return ([i for i in range(bisect_left(starts, t0)) if ms[i].end <= t0],
             list(range(bisect_left(starts, t1), len(ms))))
 
@@ -199,15 +225,16 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
     elif p in ("active", "active_reverse", "at"):
         if not before or not after:
             return
-        heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
-        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= HEAD_WINDOW
+        first = after[0]
+        if not _gap_ok(text, t1, ms[first].start, 8) or "、" in text[t1: ms[first].start]:
+            return  # 阿里巴巴出资9亿美元、蚂蚁金服出资…: after 、 comes the next item, not the object
+        near = [k for k in reversed(before) if t0 - ms[k].end <= HEAD_WINDOW]
+        heads_i = _until(near, lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
+        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types)
                    and (p != "at" or all(c in FILLER for c in text[ms[k].end: t0]))]
         if not heads_i:
             return
         heads, _ = _list_ending_at(text, ms, heads_i[-1])
-        first = after[0]
-        if not _gap_ok(text, t1, ms[first].start, 8) or "、" in text[t1: ms[first].start]:
-            return  # 阿里巴巴出资9亿美元、蚂蚁金服出资…: after 、 comes the next item, not the object
         tails = _list_starting_at(text, ms, first)
         for h in heads:
             for t in tails:
@@ -245,12 +272,14 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
     elif p in ("around", "around_reverse"):
         # HEAD … TRIGGER … TAIL across clause punctuation (sentence-level judgement, lower confidence);
         # 被/遭 right before the trigger swaps the roles (B被A收购 is handled by passive; A被…收购 here)
-        heads_i = _until(reversed(before), lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
-        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types) and t0 - ms[k].end <= AROUND_WINDOW]
-        tails_i = _until(after, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS)
+        near = [k for k in reversed(before) if t0 - ms[k].end <= AROUND_WINDOW]
+        heads_i = _until(near, lambda k: _head_clause_is_own(text, ms[k], t0, others))[::-1]
+        heads_i = [k for k in heads_i if _typed(onto, ms[k], rule.head_types)]
+        near = [k for k in after if ms[k].start - t1 <= AROUND_WINDOW]
+        tails_i = _until(near, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS)
                          or COUNTED.search(text, t1, ms[k].start) is not None
                          or "、" in text[t1: ms[k].start])  # 出资六亿元、华为…: the next list item, not the object
-        tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types) and ms[k].start - t1 <= AROUND_WINDOW]
+        tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types)]
         if not heads_i:
             return
         if not tails_i:
@@ -319,17 +348,16 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     text = tokens.text
     by_trigger = rules.relations_by_trigger
     seen = set()
-    all_triggers = find_triggers(tokens, by_trigger.keys())  # one pass over the tokens
+    all_triggers = find_triggers(tokens, by_trigger.keys())
     tags = jieba_tables()[1]
     trigger_starts = [t0 for _, t0, _ in all_triggers]
-    # words that relate two actors (收购, 持股 …; not the generic verbs of launchesProduct/operatesIn)
-    between_actors = {w for w, rs in by_trigger.items()
-                      if any(r.property in ACTOR_PROPERTIES and r.pattern not in ("supporters", "role") for r in rs)}
+    between_actors = rules.actor_triggers
     mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences:
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
+        ms_starts = [m.start for m in ms]
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
         for word, t0, t1 in in_sentence:
             others = [(a, b) for w, a, b in in_sentence if (a, b) != (t0, t1) and w in between_actors]
@@ -337,7 +365,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                 continue
             if any(m.start < t0 and t1 == m.end for m in ms) or _ends_unseen_name(tokens, t0, word, ms, rules, tags):
                 continue  # the word ends a name (惠州控股, 百业源投资), it is no trigger
-            sides = _sides(ms, t0, t1)
+            sides = _sides(ms, t0, t1, ms_starts)
             for rule in by_trigger[word]:
                 for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others, sides):
                     if subj.label == obj.label:

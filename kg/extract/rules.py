@@ -11,6 +11,7 @@ from kg.errors import ConfigError
 from kg.ontology import read_ontology
 
 PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters"}
+ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")  # relations between two actors
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,31 @@ class Rules:
     @cached_property
     def _trigger_words(self) -> frozenset[str]:
         return frozenset({t for r in self.relations for t in r.triggers} | set(self.coreference))
+
+    @cached_property
+    def actor_triggers(self) -> frozenset[str]:
+        """Words that relate two actors (收购, 持股 …; not the generic verbs of launchesProduct/operatesIn)."""
+        return frozenset(w for w, rs in self.relations_by_trigger.items()
+                         if any(r.property in ACTOR_PROPERTIES and r.pattern not in ("supporters", "role") for r in rs))
+
+    @cached_property
+    def suffix_endings_by_last_char(self) -> dict[str, tuple[str, ...]]:
+        """The name suffixes by their last character, as tuples for ``str.endswith``."""
+        return {ch: tuple(suf.suffix for suf in sufs) for ch, sufs in self.suffixes_by_last_char.items()}
+
+    @cached_property
+    def industry_words(self) -> dict[str, NameSuffix]:
+        """The name suffixes that are no legal form (国际, 地产, 药业 …), by word."""
+        return {suf.suffix: suf for suf in self.suffixes if suf.suffix not in self.legal_forms}
+
+    @cached_property
+    def legal_forms_longest_first(self) -> tuple[str, ...]:
+        return tuple(sorted(self.legal_forms, key=len, reverse=True))
+
+    @cached_property
+    def never_names(self) -> frozenset[str]:
+        """Words that are never an unseen name on their own: stopwords, trigger words, references, surnames."""
+        return frozenset(self.stopwords | self._trigger_words | self.coreference.keys() | self.surnames)
 
     @cached_property
     def suffix_words(self) -> frozenset[str]:

@@ -8,6 +8,7 @@ token texts and character offsets it made the Doc from, and the components loop 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import accumulate
 from operator import add
 
@@ -24,6 +25,31 @@ class Tokens:
     words: list[str]  # token texts
     starts: list[int]  # token character offsets (Token.idx)
     ends: list[int]  # starts[i] + len(words[i])
+
+    @cached_property
+    def index(self) -> dict[str, list[int]]:
+        """Each distinct word and the positions of its tokens (made once per Doc, on first use)."""
+        out: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            if w in out:
+                out[w].append(i)
+            else:
+                out[w] = [i]
+        return out
+
+    def positions(self, wanted, last: bool = True) -> list[int]:
+        """Positions of the tokens that are in ``wanted`` (a set or dict), in order; ``last=False``
+        leaves out the last token (for words that need one after them).
+
+        >>> to_tokens(["微信", "和", "支付宝", "和"], [0, 0, 0, 0]).positions({"和", "微信"}, last=False)
+        [0, 1]
+        """
+        index = self.index
+        found = [w for w in wanted if w in index] if len(wanted) < len(index) else [w for w in index if w in wanted]
+        out = sorted(i for w in found for i in index[w]) if len(found) > 1 else list(index[found[0]]) if found else []
+        if not last and out and out[-1] == len(self.words) - 1:
+            out.pop()
+        return out
 
 
 def to_tokens(words: list[str], spaces: list[bool] | list[int], text: str | None = None) -> Tokens:
