@@ -120,7 +120,7 @@ def _marked_short_names(tokens: Tokens, rules: Rules, triggers: set[str], taken:
     """The exchange's risk markers (ST, *ST, SST …) come right before a listed company's short name:
     one name token (秦岭), or two short ones (博 + 元), plus an industry word that follows (方向 + 股份)."""
     words, starts = tokens.words, tokens.starts
-    markers = {w for w in tokens.index if w.upper() in rules.stock_markers}
+    markers = {w for w in tokens.distinct if w.upper() in rules.stock_markers}
     for i in tokens.positions(markers, last=False):
         j, name = i + 1, ""
         while j < len(words) and len(name) < 2 and _CJK.match(words[j]) and words[j] not in rules.stopwords \
@@ -260,7 +260,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             blocked.add(start, ends[tok_end])
             continue
         # a known company + an industry word is another company (华电 + 国际, 中粮 + 地产): an unseen name
-        compound = _industry_word(words, tok_end, industry, triggers, tags) if onto.is_a(ent.cls, "Organization") else None
+        is_org = onto.is_a(ent.cls, "Organization")
+        compound = _industry_word(words, tok_end, industry, triggers, tags) if is_org else None
         if compound and tok_end + 1 < n and words[tok_end + 1] in SECTOR_FOLLOWERS:
             compound = None  # 国泰君安 + 汽车 + 分析师: a broker's car-industry analyst, not a company 国泰君安汽车
         if compound:
@@ -275,8 +276,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             continue
         # a known company + name words + a legal form is another company's registered name
         # (康师傅 + 饮品 + 控股有限公司, 中国石化集团 + 国际石油勘探开发有限公司): one unseen name
-        registered = _registered_name_end(words, tok_end, rules, triggers, tags) \
-            if onto.is_a(ent.cls, "Organization") else None
+        registered = _registered_name_end(words, tok_end, rules, triggers, tags) if is_org else None
         if registered:
             end = ends[registered - 1]
             surface = text[start:end]
@@ -304,7 +304,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     # 2. unseen names: name-like tokens followed by a suffix (X银行, X支付, X集团, X有限公司 …)
     #    (控股子公司, 大股东: relation words, not names; 控股 alone is a name suffix)
     ending = rules.suffix_endings_by_last_char
-    suffixed = {w for w in tokens.index if w.endswith(ending.get(w[-1:], ()))
+    suffixed = {w for w in tokens.distinct if w.endswith(ending.get(w[-1:], ()))
                 and (w not in triggers or w in rules.suffix_words)}
     for i in tokens.positions(suffixed):
         word = words[i]
@@ -482,7 +482,7 @@ def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Ta
     a place name right before one joins it (上海 + 建工). ``original``: the text before normalisation and
     the position of each normalised character in it (for the case of Latin-script names)."""
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
-    names = _name_words(tokens.index.keys(), rules, freq, tags)
+    names = _name_words(tokens.distinct, rules, freq, tags)
     for i in tokens.positions(names):
         word, s, e = words[i], starts[i], ends[i]
         if taken.overlaps(s, e):

@@ -358,12 +358,15 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
         if len(ms) < 2:
             continue
         ms_starts = [m.start for m in ms]
+        first_start_by_end: dict[int, int] = {}  # for each end offset, the earliest start of a mention ending there
+        for m in ms:
+            first_start_by_end[m.end] = min(m.start, first_start_by_end.get(m.end, m.start))
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
         for word, t0, t1 in in_sentence:
             others = [(a, b) for w, a, b in in_sentence if (a, b) != (t0, t1) and w in between_actors]
             if _negated(text, t0, rules):
                 continue
-            if any(m.start < t0 and t1 == m.end for m in ms) or _ends_unseen_name(tokens, t0, word, ms, rules, tags):
+            if first_start_by_end.get(t1, t0) < t0 or _ends_unseen_name(tokens, t0, word, ms, rules, tags):
                 continue  # the word ends a name (惠州控股, 百业源投资), it is no trigger
             sides = _sides(ms, t0, t1, ms_starts)
             for rule in by_trigger[word]:

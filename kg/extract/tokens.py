@@ -27,15 +27,9 @@ class Tokens:
     ends: list[int]  # starts[i] + len(words[i])
 
     @cached_property
-    def index(self) -> dict[str, list[int]]:
-        """Each distinct word and the positions of its tokens (made once per Doc, on first use)."""
-        out: dict[str, list[int]] = {}
-        for i, w in enumerate(self.words):
-            if w in out:
-                out[w].append(i)
-            else:
-                out[w] = [i]
-        return out
+    def distinct(self) -> frozenset[str]:
+        """The distinct words (made once per Doc, on first use)."""
+        return frozenset(self.words)
 
     def positions(self, wanted, last: bool = True) -> list[int]:
         """Positions of the tokens that are in ``wanted`` (a set or dict), in order; ``last=False``
@@ -44,12 +38,12 @@ class Tokens:
         >>> to_tokens(["微信", "和", "支付宝", "和"], [0, 0, 0, 0]).positions({"和", "微信"}, last=False)
         [0, 1]
         """
-        index = self.index
-        found = [w for w in wanted if w in index] if len(wanted) < len(index) else [w for w in index if w in wanted]
-        out = sorted(i for w in found for i in index[w]) if len(found) > 1 else list(index[found[0]]) if found else []
-        if not last and out and out[-1] == len(self.words) - 1:
-            out.pop()
-        return out
+        index = self.distinct
+        found = {w for w in wanted if w in index} if len(wanted) < len(index) else {w for w in index if w in wanted}
+        if not found:
+            return []
+        words = self.words if last else self.words[:-1]
+        return [i for i, w in enumerate(words) if w in found]
 
 
 def to_tokens(words: list[str], spaces: list[bool] | list[int], text: str | None = None) -> Tokens:
