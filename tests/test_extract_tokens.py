@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.util import get_words_and_spaces
 
-from kg.extract import entities, tokenizer, tokens
+from kg.extract import entities, relations, tokenizer, tokens
 from kg.extract.tokenizer import to_words_and_spaces
 
 PIECES = st.sampled_from(["支付宝", "与", "银联", " ", "  ", "\n", "合作", "ＡＢＣ", "Apple Pay", "。", "\t", "，", "x"])
@@ -42,7 +42,7 @@ def test_words_and_spaces_of_jieba_output_match_spacy():
     assert to_words_and_spaces(words, text) == get_words_and_spaces(words, text)
 
 
-@pytest.mark.parametrize("module", [tokenizer, tokens, entities])
+@pytest.mark.parametrize("module", [tokenizer, tokens, entities, relations])
 def test_extract_doctests(module):
     result = doctest.testmod(module)
     assert result.failed == 0

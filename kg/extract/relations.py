@@ -123,19 +123,32 @@ def _punctuation(text: str) -> tuple[list[int], list[int]]:
 
 
 def _clause_breaks(text: str, a: int, b: int) -> list[int]:
+    """Positions of the clause breaks in text[a:b] (a comma between digits is none).
+
+    >>> _clause_breaks("投资1,200万元，占股20%；", 0, 16)
+    [9, 15]
+    """
     breaks = _punctuation(text)[1]
     return breaks[bisect_left(breaks, a): bisect_left(breaks, b)]
 
 
 def _next_punct(text: str, a: int, limit: int) -> int:
-    """The first clause punctuation at or after a and before a + limit, else len(text)."""
+    """The first clause punctuation at or after a and before a + limit, else len(text).
+
+    >>> _next_punct("蚂蚁集团入股，网商银行1,200万。", 0, 10), _next_punct("蚂蚁集团入股，网商银行。", 0, 5)
+    (6, 12)
+    """
     punct = _punctuation(text)[0]
     j = bisect_left(punct, a)
     return punct[j] if j < len(punct) and punct[j] < a + limit else len(text)
 
 
 def _last_punct(text: str, b: int, limit: int) -> int:
-    """The last clause punctuation before b and at or after b - limit, else -1."""
+    """The last clause punctuation before b and at or after b - limit, else -1.
+
+    >>> _last_punct("据报道，蚂蚁集团入股网商银行", 8, 10), _last_punct("据报道，蚂蚁集团入股网商银行", 8, 3)
+    (3, -1)
+    """
     punct = _punctuation(text)[0]
     j = bisect_left(punct, b) - 1
     return punct[j] if j >= 0 and punct[j] >= b - limit else -1
