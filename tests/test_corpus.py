@@ -4,9 +4,12 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import unicodedata
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kg.corpus import decode_bytes, read_corpus, read_file, to_clean_text
 from kg.errors import InputError, KGError
@@ -96,6 +99,13 @@ def test_corpus_input_error_is_a_kg_error():
 
 def test_corpus_clean_text_newlines_and_controls():
     assert to_clean_text("a\r\nb\rc\x00d\x07e\tf\u0085g\u200bh") == "a\nb\ncde\tfg\u200bh"
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FFF)))
+def test_corpus_clean_text_removes_every_control_but_tab_and_newline(text):
+    expected = "".join(c for c in text.replace("\r\n", "\n").replace("\r", "\n")
+                       if c in "\t\n" or unicodedata.category(c) != "Cc")
+    assert to_clean_text(text) == expected
 
 
 # --------------------------------------------------------------------------- formats

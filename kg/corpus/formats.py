@@ -14,12 +14,17 @@ TITLE_MAX_CHARS = 60
 META_KEYS = ("id", "title", "date", "source", "url")
 
 _NEWLINES = re.compile(r"\r\n?")
-_CONTROL = {c: None for c in [*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), *range(0x7F, 0xA0)]}
+# Cc characters except \t and \n (a regex: str.translate is ~10x slower on CJK text)
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 
 def to_clean_text(text: str) -> str:
-    """``\\r\\n``/``\\r`` -> ``\\n`` and Cc characters except ``\\n``/``\\t`` removed."""
-    return _NEWLINES.sub("\n", text).translate(_CONTROL)
+    """``\\r\\n``/``\\r`` -> ``\\n`` and Cc characters except ``\\n``/``\\t`` removed.
+
+    >>> to_clean_text("支付宝\\r\\n微信\\x00\\x1b\\x85\\t红包\\r")
+    '支付宝\\n微信\\t红包\\n'
+    """
+    return _CONTROL.sub("", _NEWLINES.sub("\n", text))
 
 
 def to_article(id: str, text: str, path: str, meta: dict[str, str]) -> Article:
