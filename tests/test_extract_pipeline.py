@@ -70,3 +70,22 @@ def test_extract_pipeline_every_relation_carries_evidence_rule_and_confidence(ex
     assert x.relations
     for r in x.relations:
         assert r.evidence and r.rule and 0 < r.confidence <= 1
+
+
+def test_extract_pipeline_word_kinds_match_a_fresh_classification_and_follow_jieba_changes():
+    from kg.extract.entities import NAME, WordKinds, _kind_of, jieba_changed
+    from kg.extract.rules import read_rules
+
+    rules = read_rules()
+    words = ["瑞幸", "招商银行", "ST", "的", "Lactalis", "IPO"]
+    freq, tags = {}, {}  # stand-ins for jieba's tables (WordKinds reads them, never writes)
+    kinds = WordKinds(rules)
+    names, suffixed, markers = kinds.split(words, freq, tags)
+    assert names == {w for w in words if _kind_of(w, rules, freq, tags) & NAME} >= {"瑞幸", "Lactalis"}
+    assert "IPO" not in names and "的" not in names
+    assert suffixed == {"招商银行"} and markers == {"ST"}
+    assert kinds.split(words, freq, tags) == (names, suffixed, markers)  # the second Doc: from the memo
+    # jieba learns 瑞幸 as a common word (add_word changes its tables in place): once told, the memo forgets
+    freq["瑞幸"], tags["瑞幸"] = 5000, "n"
+    jieba_changed()
+    assert "瑞幸" not in kinds.split(words, freq, tags)[0]

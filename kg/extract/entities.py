@@ -116,11 +116,11 @@ def _industry_word(words: list[str], i: int, industry: dict, triggers: set[str],
     return industry[words[i]]
 
 
-def _marked_short_names(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Taken, lexicon: Lexicon):
+def _marked_short_names(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Taken, lexicon: Lexicon,
+                        markers: set[str]):
     """The exchange's risk markers (ST, *ST, SST …) come right before a listed company's short name:
     one name token (秦岭), or two short ones (博 + 元), plus an industry word that follows (方向 + 股份)."""
     words, starts = tokens.words, tokens.starts
-    markers = {w for w in tokens.distinct if w.upper() in rules.stock_markers}
     for i in tokens.positions(markers, last=False):
         j, name = i + 1, ""
         while j < len(words) and len(name) < 2 and _CJK.match(words[j]) and words[j] not in rules.stopwords \
@@ -236,11 +236,14 @@ def _used_as_verb(words: list[str], i: int, name_starts: set[int]) -> bool:
 
 
 def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: Rules, onto: Ontology,
-                     tokens: Tokens | None = None) -> list[Mention]:
+                     tokens: Tokens | None = None, kinds: WordKinds | None = None) -> list[Mention]:
+    """The mentions of a Doc, sorted by start. ``kinds``: the pipeline's memo of word kinds (one is made
+    for this Doc when None)."""
     tokens = tokens or tokens_of(doc)
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
     n = len(words)
     freq, tags = jieba_tables()
+    names, suffixed, markers = (kinds or WordKinds(rules)).split(tokens.distinct, freq, tags)
     found: list[Mention] = []
 
     # 1. known names (token-level, longest match wins)
@@ -303,9 +306,6 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
 
     # 2. unseen names: name-like tokens followed by a suffix (X银行, X支付, X集团, X有限公司 …)
     #    (控股子公司, 大股东: relation words, not names; 控股 alone is a name suffix)
-    ending = rules.suffix_endings_by_last_char
-    suffixed = {w for w in tokens.distinct if w.endswith(ending.get(w[-1:], ()))
-                and (w not in triggers or w in rules.suffix_words)}
     for i in tokens.positions(suffixed):
         word = words[i]
         for suf in by_last.get(word[-1:], ()):
@@ -355,7 +355,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             break
 
     # 2b. listed companies' short names after a risk marker: *ST秦岭, ST银广夏
-    for m in _marked_short_names(tokens, rules, triggers, taken, lexicon):
+    for m in _marked_short_names(tokens, rules, triggers, taken, lexicon, markers):
         found.append(m)
         taken.add(m.start, m.end)
 
@@ -373,7 +373,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     cued_starts = [a for a, _ in cued]
     org_ends = {m.end for m in found if m.type != "Scenario"}
     org_starts = {m.start for m in found if m.type != "Scenario"}
-    for m in _tag_candidates(tokens, rules, triggers, taken, lexicon, freq, tags, doc.user_data.get("kg_original")):
+    for m in _tag_candidates(tokens, names, taken, lexicon, rules, freq, tags, doc.user_data.get("kg_original")):
         # sentences do not overlap: only the last one starting before the mention can hold it
         k = bisect_right(cued_starts, m.start)
         if (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
@@ -443,27 +443,76 @@ def _short_names(text: str, found: list[Mention], rules: Rules) -> list[Mention]
     return found
 
 
-def _name_words(words, rules: Rules, freq: dict, tags: dict) -> set[str]:
-    """The words that may be an unseen name on their own: rare words jieba tags as names, and unknown
-    words of 2-4 characters without a function character at either edge (one pass over the distinct words)."""
-    never = rules.never_names  # stopwords, trigger words, references, surnames
-    out = set()
-    for w in words:
-        if w.isascii():
-            # Latin-script names (DHL, Lactalis): a capital first, not a common abbreviation (IPO, CEO, LED …)
-            if _LATIN_NAME.match(w) and w.upper() not in rules.stopwords and w.upper() not in rules.stock_markers:
-                out.add(w)
-            continue
-        if len(w) < 2 or w in never or not _CJK.match(w):
-            continue
+NAME, SUFFIXED, MARKER = 1, 2, 4  # what a word may start (WordKinds)
+_jieba_generation = 0  # bumped whenever words are added to jieba's dictionary (kg.extract.pipeline)
+
+
+def jieba_changed() -> None:
+    """Call after adding words to jieba's dictionary: every WordKinds forgets what it classified."""
+    global _jieba_generation
+    _jieba_generation += 1
+
+
+def _kind_of(w: str, rules: Rules, freq: dict, tags: dict) -> int:
+    """The rules a word may start a match of, as NAME | SUFFIXED | MARKER bits (0: none).
+
+    NAME: a rare word jieba tags as a name, an unknown word of 2-4 characters without a function
+    character at either edge, or a capitalised Latin-script word that is no common abbreviation (IPO,
+    CEO, LED …). SUFFIXED: ends with a name suffix and is no relation word (控股子公司, 大股东 are; 控股
+    alone is a name suffix). MARKER: a stock exchange risk marker (ST, *ST …).
+    """
+    kind, upper = 0, w.upper()
+    if upper in rules.stock_markers:
+        kind |= MARKER
+    if w.endswith(rules.suffix_endings_by_last_char.get(w[-1:], ())) \
+            and (w not in rules.trigger_words() or w in rules.suffix_words):
+        kind |= SUFFIXED
+    if w.isascii():
+        if _LATIN_NAME.match(w) and upper not in rules.stopwords and upper not in rules.stock_markers:
+            kind |= NAME
+    elif len(w) >= 2 and w not in rules.never_names and _CJK.match(w):  # stopwords, triggers, references, surnames
         tag = tags.get(w)
         if tag in NAME_TAGS:
             if freq.get(w, 0) <= MAX_NAME_FREQ:
-                out.add(w)
+                kind |= NAME
         elif tag is None and not freq.get(w) and len(w) <= 4 and w[0] not in NUMERALS \
                 and w[0] not in EDGE_CHARS and w[-1] not in EDGE_CHARS:
-            out.add(w)
-    return out
+            kind |= NAME
+    return kind
+
+
+class WordKinds:
+    """``_kind_of`` the distinct words of each Doc, remembered across Docs: most words of an article were
+    in the articles before it, so each is classified once per pipeline, not once per Doc. Forgets
+    everything when jieba's tables change (another pipeline added its user words)."""
+
+    def __init__(self, rules: Rules):
+        self.rules = rules
+        self._kinds: dict[str, int] = {}
+        self._tables: tuple | None = None
+
+    def split(self, words, freq: dict, tags: dict) -> tuple[set[str], set[str], set[str]]:
+        """The words among ``words`` that may be a name, that end in a name suffix, that are risk markers."""
+        tables = (_jieba_generation, id(freq), id(tags))
+        if tables != self._tables:
+            self._kinds.clear()
+            self._tables = tables
+        kinds, rules = self._kinds, self.rules
+        names: set[str] = set()
+        suffixed: set[str] = set()
+        markers: set[str] = set()
+        for w in words:
+            k = kinds.get(w)
+            if k is None:
+                k = kinds[w] = _kind_of(w, rules, freq, tags)
+            if k:
+                if k & NAME:
+                    names.add(w)
+                if k & SUFFIXED:
+                    suffixed.add(w)
+                if k & MARKER:
+                    markers.add(w)
+        return names, suffixed, markers
 
 
 def _coordinated(text: str, m: Mention, org_ends: set[int], org_starts: set[int]) -> bool:
@@ -476,13 +525,12 @@ def _coordinated(text: str, m: Mention, org_ends: set[int], org_starts: set[int]
     return False
 
 
-def _tag_candidates(tokens: Tokens, rules: Rules, triggers: set[str], taken: _Taken, lexicon: Lexicon,
+def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lexicon, rules: Rules,
                     freq: dict, tags: dict, original: tuple[str, list[int]] | None = None):
     """Proper-noun tokens (jieba tags nt/nz/nr/j… of rare words, unknown words) as Company mentions;
     a place name right before one joins it (上海 + 建工). ``original``: the text before normalisation and
     the position of each normalised character in it (for the case of Latin-script names)."""
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
-    names = _name_words(tokens.distinct, rules, freq, tags)
     for i in tokens.positions(names):
         word, s, e = words[i], starts[i], ends[i]
         if taken.overlaps(s, e):

@@ -13,7 +13,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.config import DEFAULT, Settings
-from kg.extract.entities import build_matcher, extract_coreferences, extract_mentions, jieba_tables
+from kg.extract.entities import (WordKinds, build_matcher, extract_coreferences, extract_mentions, jieba_changed,
+                                 jieba_tables)
 from kg.extract.figures import extract_figures
 from kg.extract.relations import extract_relations
 from kg.extract.rules import read_rules
@@ -48,6 +49,7 @@ def load_user_dictionary(settings: Settings = DEFAULT) -> int:
         jieba.add_word(w)
     for w in sorted(rules.places - words):
         jieba.add_word(w, tag="ns")  # jieba tags 大连 as an adverb; name finding needs it as a place
+    jieba_changed()
     return len(words)
 
 
@@ -58,11 +60,12 @@ def make_entities(nlp: Language, name: str, settings_key: str):
     lexicon, rules, onto = read_lexicon(s), read_rules(s), read_ontology(s.path(s.ontology_file))
     matcher = build_matcher(nlp, lexicon)
     jieba_tables()  # loads jieba's part-of-speech table (~0.7 s) now rather than inside the first Doc
+    kinds = WordKinds(rules)  # what each word may start, remembered across Docs
 
     def component(doc: Doc) -> Doc:
         tokens = tokens_of(doc)
         doc._.kg_sentences = split_sentences(tokens.text)
-        mentions = extract_mentions(doc, matcher, lexicon, rules, onto, tokens)
+        mentions = extract_mentions(doc, matcher, lexicon, rules, onto, tokens, kinds)
         doc._.kg_mentions = mentions
         doc._.kg_corefs = extract_coreferences(doc, mentions, rules, onto, tokens)
         return doc
