@@ -367,6 +367,9 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     between_actors = rules.actor_triggers
     mention_starts = [m.start for m in mentions]
     for s0, s1 in sentences:
+        in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
+        if not in_sentence:
+            continue
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
@@ -374,7 +377,6 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
         first_start_by_end: dict[int, int] = {}  # for each end offset, the earliest start of a mention ending there
         for m in ms:
             first_start_by_end[m.end] = min(m.start, first_start_by_end.get(m.end, m.start))
-        in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
         for word, t0, t1 in in_sentence:
             others = [(a, b) for w, a, b in in_sentence if (a, b) != (t0, t1) and w in between_actors]
             if _negated(text, t0, rules):

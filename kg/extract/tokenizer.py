@@ -8,6 +8,8 @@ its token table (kg/extract/tokens.py) comes with it.
 """
 from __future__ import annotations
 
+from itertools import compress, count
+
 from spacy import util
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
@@ -29,9 +31,9 @@ def to_words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bo
     """
     if "".join(words) != text:
         return util.get_words_and_spaces(words, text)  # not a segmentation of the text: spaCy's checks
-    blank = [i for i, w in enumerate(words) if w[:1].isspace()]
-    if any(not words[i].isspace() for i in blank):
-        return util.get_words_and_spaces(words, text)  # a word led by a space (jieba makes none): spaCy's search
+    blank = list(compress(count(), map(str.isspace, words)))  # the whitespace words, in one pass
+    if sum(len(words[i]) for i in blank) != len(text) - len("".join(text.split())):
+        return util.get_words_and_spaces(words, text)  # whitespace inside a word (jieba makes none): spaCy's search
     out: list[str] = []
     spaces: list[bool] = []
     done = 0  # words[:done] are in `out`
