@@ -1,7 +1,8 @@
 """Extraction throughput: the full pipeline vs bare jieba segmentation of the same text, in one run.
 
 Run: .venv/bin/python bench/bench_extract.py [--chars N] [--rounds R]   (also part of `make bench`)
-Prints chars/s for both and their ratio; machines are noisy, so compare the ratio. The steps are timed
+Prints chars/s for both and their ratio, then the time of each stage of the pipeline; machines are
+noisy, so compare the ratios. The steps are timed
 article by article in turn (jieba, pipeline, normalisation, jieba, ...), so a burst of load from other
 processes hits them alike; each step's time is the best of R rounds.
 """
@@ -45,6 +46,31 @@ def time_interleaved(texts: list[str], steps: dict[str, Callable[[str], object]]
     return best
 
 
+def time_stages(texts: list[str], nlp, rounds: int) -> dict[str, float]:
+    """Seconds of each stage of ``extract_article`` over all texts (normalisation, jieba + Doc, each
+    pipeline component), timed one by one; best of ``rounds``."""
+    from kg.normalize import to_match_text
+
+    best: dict[str, float] = {}
+    for _ in range(rounds):
+        total: dict[str, float] = {}
+        for text in texts:
+            t0 = time.perf_counter()
+            norm, back = to_match_text(text)
+            t1 = time.perf_counter()
+            doc = nlp.make_doc(norm)
+            doc.user_data["kg_original"] = (text, back)
+            t2 = time.perf_counter()
+            total["normalise"] = total.get("normalise", 0.0) + t1 - t0
+            total["jieba + Doc"] = total.get("jieba + Doc", 0.0) + t2 - t1
+            for name, component in nlp.pipeline:
+                t0 = time.perf_counter()
+                doc = component(doc)
+                total[name] = total.get(name, 0.0) + time.perf_counter() - t0
+        best = {name: min(best.get(name, float("inf")), secs) for name, secs in total.items()}
+    return best
+
+
 def main(argv=None) -> dict:
     ap = argparse.ArgumentParser()
     ap.add_argument("--chars", type=int, default=400_000)
@@ -75,6 +101,11 @@ def main(argv=None) -> dict:
     print(f"  ratio pipeline / bare   : {bare / full:.2f}x")
     print(f"  normalisation share     : {norm / full:.0%} of pipeline time")
     print(f"  peak RSS                : {peak:.0f} MB")
+    stages = time_stages(texts, nlp, args.rounds)
+    res["stage_s"] = stages
+    print("  time by stage (s, relative to bare jieba):")
+    for name, secs in stages.items():
+        print(f"    {name:22s}: {secs:6.2f}  {secs / bare:.2f}x")
     return res
 
 
