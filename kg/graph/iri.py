@@ -20,11 +20,14 @@ def _is_safe(ch: str) -> bool:
 
 
 def to_local_name(label: str) -> str:
-    """NFKC, drop format/control characters, percent-encode everything but letters, digits, CJK, -_."""
+    """NFKC, drop format/control characters, percent-encode everything but letters, digits, CJK, -_.
+    (and a final ".")."""
     s = unicodedata.normalize("NFKC", label)
     s = "".join(c for c in s if unicodedata.category(c) not in ("Cf", "Cc", "Cs", "Co", "Cn"))
     s = s.strip() or "_"
-    return "".join(c if _is_safe(c) else quote(c, safe="") for c in s)
+    s = "".join(c if _is_safe(c) else quote(c, safe="") for c in s)
+    # a prefixed name may not end with "."; Turtle writers escape it (kga:a\.), which rdflib cannot read
+    return s[:-1] + "%2E" if s.endswith(".") else s
 
 
 def entity_iri(label: str) -> URIRef:
