@@ -38,8 +38,9 @@ class Tokens:
         >>> to_tokens(["微信", "和", "支付宝", "和"], [0, 0, 0, 0]).positions({"和", "微信"}, last=False)
         [0, 1]
         """
-        index = self.distinct
-        found = {w for w in wanted if w in index} if len(wanted) < len(index) else {w for w in index if w in wanted}
+        distinct = self.distinct
+        found = {w for w in wanted if w in distinct} if len(wanted) < len(distinct) \
+            else {w for w in distinct if w in wanted}
         if not found:
             return []
         words = self.words if last else self.words[:-1]
