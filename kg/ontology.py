@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rdflib import OWL, RDF, RDFS, Graph, URIRef
@@ -19,12 +19,20 @@ class Ontology:
     parents: dict  # class -> tuple of direct superclasses (local names)
     labels: dict  # local name -> {"zh": ..., "en": ...}
 
+    @cached_property
+    def _memo(self) -> dict[str, tuple[list[str], frozenset[str]]]:
+        return {}  # class -> its ancestors as a list and as a set, filled on first use
+
+    def _lookup(self, cls: str) -> tuple[list[str], frozenset[str]]:
+        found = self._memo.get(cls)
+        if found is None:
+            seen = self._ancestors(cls)
+            found = self._memo[cls] = (seen, frozenset(seen))
+        return found
+
     def ancestors(self, cls: str) -> list[str]:
         """``cls`` and all its superclasses, nearest first (memoised: called in the extraction hot path)."""
-        memo = self.__dict__.setdefault("_memo_ancestors", {})
-        if cls not in memo:
-            memo[cls] = self._ancestors(cls)
-        return memo[cls]
+        return self._lookup(cls)[0]
 
     def _ancestors(self, cls: str) -> list[str]:
         seen: list[str] = []
@@ -38,11 +46,7 @@ class Ontology:
         return seen
 
     def is_a(self, cls: str, ancestor: str) -> bool:
-        memo = self.__dict__.setdefault("_memo_is_a", {})
-        key = (cls, ancestor)
-        if key not in memo:
-            memo[key] = ancestor in self.ancestors(cls)
-        return memo[key]
+        return ancestor in self._lookup(cls)[1]
 
     def __hash__(self) -> int:
         return id(self)

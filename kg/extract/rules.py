@@ -93,7 +93,7 @@ class Rules:
     @cached_property
     def never_names(self) -> frozenset[str]:
         """Words that are never an unseen name on their own: stopwords, trigger words, references, surnames."""
-        return frozenset(self.stopwords | self._trigger_words | self.coreference.keys() | self.surnames)
+        return frozenset(self.stopwords | self._trigger_words | self.surnames)  # trigger words include references
 
     @cached_property
     def suffix_words(self) -> frozenset[str]:
