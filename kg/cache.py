@@ -15,11 +15,16 @@ from kg.records import Article, Extraction, Mention, Observation, Relation
 
 
 def rules_fingerprint(settings: Settings) -> str:
+    """What extraction output depends on: the rule and ontology files and the extraction code (a change
+    to either makes every cached extraction stale)."""
     h = hashlib.sha256(PIPELINE_VERSION.encode())
     for p in sorted(settings.ontology_dir.rglob("*")):
         if p.is_file() and p.suffix in (".tsv", ".txt", ".ttl") and "queries" not in p.parts:
             h.update(p.name.encode())
             h.update(p.read_bytes())
+    for p in sorted((Path(__file__).parent / "extract").glob("*.py")):
+        h.update(p.name.encode())
+        h.update(p.read_bytes())
     return h.hexdigest()[:16]
 
 

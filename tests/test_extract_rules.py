@@ -79,6 +79,21 @@ RELATION_CASES = [
     ("compete_overtake", "小米的出货量超过三千万台，华为表示祝贺。", None, ("小米", "competesWith", "华为")),
     ("compete_around", "在手机市场，华为的竞争对手，首先是小米。", ("华为", "competesWith", "小米"), None),
     ("compete_around", "华为的手机卖得好，小米的电视卖得好。", None, ("华为", "competesWith", "小米")),
+    # the partner far from the trigger, and the subject carried across a comma
+    ("partner_with_far", "蚂蚁集团昨日宣布，与招商银行签署了《战略合作协议》。", ("蚂蚁集团", "partnersWith", "招商银行"), None),
+    ("partner_with_far", "蚂蚁集团宣布，招商银行与腾讯签署了协议。", ("招商银行", "partnersWith", "腾讯"),
+     ("蚂蚁集团", "partnersWith", "腾讯")),
+    ("partner_with_far", "蚂蚁集团与招商银行的高管见面后，签署了协议。", None, ("蚂蚁集团", "partnersWith", "招商银行")),
+    ("compete_with_far", "美团还将加强与饿了么在外卖市场的竞争。", ("美团", "competesWith", "饿了么"), None),
+    ("compete_with_far", "美团与饿了么的骑手，都说竞争很激烈。", None, ("美团", "competesWith", "饿了么")),
+    ("compete_peers", "支付宝、微信支付等移动支付巨头都在布局线下。", ("支付宝", "competesWith", "微信支付"), None),
+    ("compete_peers", "支付宝、微信支付都在布局线下。", None, ("支付宝", "competesWith", "微信支付")),
+    ("name_family", "华润集团表示，华润电力今年的利润增长很快。", ("华润电力", "subsidiaryOf", "华润集团"),
+     ("华润集团", "subsidiaryOf", "华润电力")),
+    ("acquire_stake", "腾讯收购了易观20%的股权。", ("腾讯", "investsIn", "易观"), ("腾讯", "acquires", "易观")),
+    ("acquire_stake", "腾讯收购了易观的全部股权。", ("腾讯", "acquires", "易观"), ("腾讯", "investsIn", "易观")),
+    ("invest_around", "商汤科技宣布，获得了高通的战略投资。", ("高通", "investsIn", "商汤科技"),
+     ("商汤科技", "investsIn", "高通")),
 ]
 
 
@@ -272,6 +287,7 @@ def test_a_name_never_starts_with_a_demonstrative(nlp):
     ("常熟汽饰今日发布公告称拟收购资产。", "常熟汽饰"),          # a place jieba mis-tags starts the name
     ("昨日，友达光电发布公告。", "友达光电"),                     # a rare word jieba tags as an adjective
     ("三叶集团昨日宣布增资。", "三叶集团"),                      # a rare word that starts with a numeral
+    ("汉丹机电的收购完成后将增厚业绩。", "汉丹机电"),            # industry words of listed names (机电, 城投 …)
 ])
 def test_more_unseen_company_names_are_found(nlp, text, name):
     x = run(nlp, text)
@@ -283,6 +299,7 @@ def test_more_unseen_company_names_are_found(nlp, text, name):
     ("主要股权格局为华鑫证券持股三成。", "华鑫证券", "格局为华鑫证券"),
     ("利用春兰汽车的渠道销售。", "春兰汽车", "利用春兰汽车"),    # a very common word is not part of the name
     ("房企招商地产昨日表示将增资。", "招商地产", "房企招商地产"),  # a category noun before the name
+    ("苏宁欲收购易观。", "苏宁", "苏宁欲"),                        # jieba glued 欲 to the end of the name
 ])
 def test_words_before_a_name_stay_out_of_it(nlp, text, name, wrong):
     texts = {m.text for m in run(nlp, text).mentions}
@@ -331,3 +348,21 @@ def test_a_capitalised_latin_name_between_chinese_words_is_a_company(nlp):
 ])
 def test_latin_words_that_are_not_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
+
+
+def test_name_family_pairs_members_not_buildings_share_classes_or_the_group_itself():
+    from kg.extract.relations import family_pairs
+    from kg.extract.rules import read_rules
+    from kg.ontology import read_ontology
+    from kg.records import Mention
+
+    rule = next(r for r in read_rules().relations if r.pattern == "family")
+    names = ["华润集团", "华润电力", "华润大厦", "华润集团有限公司", "华润A", "华润"]
+    ms, at = [], 0
+    for name in names:  # every name its own entity, as if none were linked
+        ms.append(Mention(name, at, at + len(name), name, "Company"))
+        at += len(name) + 1
+    pairs = {(a.text, b.text) for a, b in family_pairs(rule, ms, read_ontology())}
+    assert ("华润电力", "华润集团") in pairs
+    assert not {("华润大厦", "华润集团"), ("华润集团有限公司", "华润集团"), ("华润A", "华润集团"),
+                ("华润集团", "华润电力")} & pairs, pairs

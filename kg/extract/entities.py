@@ -38,6 +38,9 @@ NAME_OR_UNTAGGED = NAME_TAGS | {None}
 LEGAL_TAIL_TAGS = NOUNISH_TAGS | {"v"}
 # characters that never start or end a name proposed from an unknown token (jieba's HMM glues them on)
 EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其该此这那已就才又还再称说等个位家年月日为以化来去前后先更最很较")
+# 苏宁欲, 和黄拟, 新百则: a verb or adverb character jieba glued to the end of an unknown name
+GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却才")
+RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
@@ -376,7 +379,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     for m in _tag_candidates(tokens, names, taken, lexicon, rules, freq, tags, doc.user_data.get("kg_original")):
         # sentences do not overlap: only the last one starting before the mention can hold it
         k = bisect_right(cued_starts, m.start)
-        if (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
+        if m.source == "lexicon" or (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
             found.append(m)
             taken.add(m.start, m.end)
 
@@ -475,10 +478,20 @@ def _kind_of(w: str, rules: Rules, freq: dict, tags: dict) -> int:
         if tag in NAME_TAGS:
             if freq.get(w, 0) <= MAX_NAME_FREQ:
                 kind |= NAME
-        elif tag is None and not freq.get(w) and len(w) <= 4 and w[0] not in NUMERALS \
-                and w[0] not in EDGE_CHARS and w[-1] not in EDGE_CHARS:
-            kind |= NAME
+        elif tag is None and not freq.get(w) and w[0] not in NUMERALS and w[0] not in EDGE_CHARS:
+            core = _unglued(w)
+            if len(core) <= 4 and core[-1] not in EDGE_CHARS and len(core) >= 2:
+                kind |= NAME
     return kind
+
+
+def _unglued(word: str) -> str:
+    """An unknown word without the function character jieba glued to its end (苏宁欲 → 苏宁).
+
+    >>> _unglued("苏宁欲"), _unglued("苏宁"), _unglued("后")
+    ('苏宁', '苏宁', '后')
+    """
+    return word[:-1] if len(word) >= 3 and word[-1] in GLUED_TAIL else word
 
 
 class WordKinds:
@@ -535,6 +548,11 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
         word, s, e = words[i], starts[i], ends[i]
         if taken.overlaps(s, e):
             continue
+        if freq.get(word, 0) <= RARE_GLUED_FREQ and _unglued(word) != word:
+            word = _unglued(word)
+            e = s + len(word)
+            if taken.overlaps(s, e):
+                continue
         if _LATIN_NAME.match(word) and not _latin_name_in_chinese(words, i, original[0][original[1][s]] if original else word[0]):
             continue
         # a place name in front: 上海 + 建工, 江苏 + 井神
@@ -544,7 +562,7 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
         surface = text[s:e]
         known = lexicon.link(surface)
         label, cls = (known.name, known.cls) if known else (surface, _candidate_class(word, s == starts[i], rules, freq, tags))
-        yield Mention(surface, s, e, label, cls, "candidate")
+        yield Mention(surface, s, e, label, cls, "lexicon" if known else "candidate")
 
 
 def _latin_name_in_chinese(words: list[str], i: int, first_char: str) -> bool:

@@ -18,10 +18,13 @@ _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 NOT_NAME_TAGS = frozenset({"v", "p", "c", "d", "r", "u", "uj", "ul", "ad", "m", "q", "t", "f"})
 LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以及", "还有"}
 WITH_WORDS = ("与", "同", "跟", "和")
+FAR_WITH_WORDS = ("与", "同", "跟")  # 和 also joins lists: only the unambiguous ones open a partner far from the trigger
+FAR_WINDOW = 20  # characters between the partner and the trigger in the "with_far" pattern
 PASSIVE_WORDS = ("被", "获", "遭", "获得")
 FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
 HEAD_WINDOW = 30  # characters between the head and the trigger
 LINK_WORDS = ("是", "为", "成为", "作为", "对")
+RECEIVE_WORDS = ("获", "接受", "引入", "引进")  # A获得B的投资: the roles of A…B的TRIGGER swap
 # 支持Apple Pay的银行(共有19家，)包括…: the words between a supported party and the list of its supporters
 SUPPORTERS_CUE = re.compile(r"的[\u4e00-\u9fff]{1,6}(?:共有[^，。；]{0,8}，)?(?:包括|涵盖|有|为|是)[：:]?")
 # 旗下约1700家餐厅…: a count of unnamed parties; an actor after it is no member of them
@@ -188,6 +191,37 @@ def _head_clause_is_own(text: str, head: Mention, t0: int, others) -> bool:
     return any(begin < s and e <= head.start for s, e in others)
 
 
+def _with_far(text: str, ms: list[Mention], t0: int, before: list[int], others):
+    """HEAD(宣布，)与 TAIL[、TAIL] … TRIGGER with words between the partner and the trigger (A与B签署《…协议》,
+    A将加强与B在香港的合作) and the subject dropped after a comma (A宣布，与B达成协议)."""
+    if not before:
+        return
+    # the partner list: the nearest 与/同/跟 before the trigger, in its clause, followed by actors
+    lead = next((k for k in reversed(before) if text[max(0, ms[k].start - 1): ms[k].start] in FAR_WITH_WORDS
+                 and t0 - ms[k].end <= FAR_WINDOW), None)
+    if lead is None or _clause_breaks(text, ms[lead].end, t0):
+        return
+    tails = [m for m in _list_starting_at(text, ms, lead) if m.end <= t0]
+    if ms.index(tails[-1]) != before[-1] and any(w in text[tails[-1].end: t0] for w in WITH_WORDS):
+        return  # A与B的股东和C达成协议: another list is the trigger's own
+    w = ms[lead].start - 1
+    near = [k for k in reversed(before) if ms[k].end <= w and w - ms[k].end <= HEAD_WINDOW]
+    if not near:
+        return
+    h = near[0]
+    gap = text[ms[h].end: w]
+    if _clause_breaks(text, ms[h].end, w):
+        # the subject carries across one comma into a clause that opens with 与 (A宣布，与B达成协议)
+        if len(_clause_breaks(text, ms[h].end, w)) > 1 or text[ms[h].end: ms[h].end + 1] == "的" \
+                or _head_clause_is_own(text, ms[h], w, others):
+            return
+    elif any(c in gap for c in "的"):
+        return  # A的股东与B…: A is no party
+    for head in _list_ending_at(text, ms, h)[0]:
+        for t in tails:
+            yield head, t
+
+
 def _sides(ms: list[Mention], t0: int, t1: int, starts: list[int] | None = None) -> tuple[list[int], list[int]]:
     """Indices of the mentions before and after a trigger at t0..t1 (``ms`` sorted by start; ``starts``
     their starts, when known)."""
@@ -196,10 +230,27 @@ def _sides(ms: list[Mention], t0: int, t1: int, starts: list[int] | None = None)
             list(range(bisect_left(starts, t1), len(ms))))
 
 
+STAKE_WINDOW = 16  # characters after a company's name in which a stake word says only part of it is bought
+
+
+def stake_after(text: str, m: Mention, stake: re.Pattern) -> bool:
+    """Is a stake word (股权, 业务 …) written after ``m`` in its clause (B的20%股权, B在埃及的油气资产)?
+
+    >>> import re; stake = re.compile("股权|业务")
+    >>> stake_after("甲收购乙公司20%股权。", Mention("乙公司", 3, 6, "乙公司", "Company"), stake)
+    True
+    >>> stake_after("甲收购乙公司，股权结构不变。", Mention("乙公司", 3, 6, "乙公司", "Company"), stake)
+    False
+    """
+    return stake.search(text, m.end, _next_punct(text, m.end, STAKE_WINDOW)) is not None
+
+
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology,
-               others: list[tuple[int, int]] = (), sides: tuple[list[int], list[int]] | None = None):
+               others: list[tuple[int, int]] = (), sides: tuple[list[int], list[int]] | None = None,
+               stake: re.Pattern | None = None):
     """Yield (subject, object) mention pairs for one trigger occurrence under one rule; ``others`` are
-    the spans of the sentence's other trigger words, ``sides`` the mentions before and after it."""
+    the spans of the sentence's other trigger words, ``sides`` the mentions before and after it,
+    ``stake`` finds the words that make a purchase a stake (pattern stake)."""
     before, after = sides or _sides(ms, t0, t1)
     p = rule.pattern
     if p in ("with", "list"):
@@ -235,6 +286,13 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
                 return
             for h in items[:-1]:
                 yield h, items[-1]
+    elif p == "with_far":
+        yield from _with_far(text, ms, t0, before, others)
+    elif p == "stake":  # A收购B的20%股权 / B的手机业务: A invests in B
+        for h, t in _pairs_for(RelationRule(rule.rule, rule.property, rule.triggers, "active", rule.head_types,
+                                            rule.tail_types, rule.confidence), text, ms, t0, t1, onto, others, sides):
+            if stake_after(text, t, stake):
+                yield h, t
     elif p in ("active", "active_reverse", "at"):
         if not before or not after:
             return
@@ -303,14 +361,14 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
                     or any(w in text[ms[heads_i[-1]].end: t0] for w in ("各", "均", "分别", "都")):
                 return  # A是B的第一大股东; but in B各持股20% B is the subject
             gap = text[ms[heads_i[-2]].end: ms[heads_i[-1]].start]
-            linked = any(w in gap for w in LINK_WORDS)  # A(…)是/成为B的第一大股东, A对B的收购
+            linked = any(w in gap for w in LINK_WORDS + RECEIVE_WORDS)  # A(…)是/成为B的第一大股东, A对B的收购
             if not linked:
                 return
             if not _gap_ok(text, ms[heads_i[-2]].end, ms[heads_i[-1]].start, AROUND_WINDOW):
                 if not ("。" not in gap and len(gap) <= AROUND_WINDOW):
                     return
             h, t = ms[heads_i[-2]], ms[heads_i[-1]]
-            if any(w in text[h.end: t.start] for w in ("被", "遭")):
+            if any(w in text[h.end: t.start] for w in ("被", "遭") + RECEIVE_WORDS):  # A获得B的战略投资: B invests
                 h, t = t, h
             yield h, t
             return
@@ -353,6 +411,32 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             yield ms[j], ms[i]
 
 
+# what may follow a parent's stem in a name that is not a member of its group: a share class (万科A), the
+# group itself (华润 → 华润集团 is one company), a building or an office (中冶大厦, 中信证券…营业部)
+NOT_MEMBER_REST = re.compile(r"^(?:[A-Za-z]|<N>|\d+|[集团控股份有限责任总公司]+|大厦|广场|中心|大楼|营业部|办事处|总部)$"
+                             r"|(?:大厦|广场|营业部|办事处|大楼)$")
+
+
+def family_pairs(rule: RelationRule, ms: list[Mention], onto: Ontology):
+    """(member, parent) for names of one sentence where the member's name starts with the parent's stem:
+    the parent's whole name, or its name without a group word at its end (华润集团 → 华润): 华润电力 and
+    华润集团 → 华润电力 subsidiaryOf 华润集团. A name-level inference, so a low confidence."""
+    stems = []
+    for m in ms:
+        if m.source == "coref" or not _typed(onto, m, rule.tail_types):
+            continue
+        group = next((w for w in rule.triggers if m.text.endswith(w) and len(m.text) - len(w) >= 2), "")
+        stems.append((m.text[: len(m.text) - len(group)], m))
+    for member in ms:
+        if member.source == "coref" or not _typed(onto, member, rule.head_types):
+            continue
+        for stem, parent in stems:
+            if parent.label != member.label and len(member.text) > len(stem) and member.text.startswith(stem) \
+                    and not NOT_MEMBER_REST.search(member.text[len(stem):]):
+                yield member, parent
+                break
+
+
 def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology,
                       family=lambda a, b: False):
     """Yield (rule, subject Mention, object Mention, sentence (start, end)); ``mentions`` sorted by start.
@@ -366,13 +450,20 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     trigger_starts = [t0 for _, t0, _ in all_triggers]
     between_actors = rules.actor_triggers
     mention_starts = [m.start for m in mentions]
+    family_rules = rules.family_rules
     for s0, s1 in sentences:
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
-        if not in_sentence:
+        if not in_sentence and not family_rules:
             continue
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
+        for rule in family_rules:
+            for member, parent in family_pairs(rule, ms, onto):
+                key = (rule.property, member.label, parent.label, s0)
+                if key not in seen:
+                    seen.add(key)
+                    yield rule, member, parent, (s0, s1)
         ms_starts = [m.start for m in ms]
         first_start_by_end: dict[int, int] = {}  # for each end offset, the earliest start of a mention ending there
         for m in ms:
@@ -385,9 +476,11 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                 continue  # the word ends a name (惠州控股, 百业源投资), it is no trigger
             sides = _sides(ms, t0, t1, ms_starts)
             for rule in by_trigger[word]:
-                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others, sides):
+                for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others, sides, rules.stake_re):
                     if subj.label == obj.label:
                         continue
+                    if rule.property == "acquires" and stake_after(text, obj, rules.stake_re):
+                        continue  # A收购B的20%股权: a stake (the stake rule's), not B itself
                     if rule.property in SYMMETRIC and rule.pattern == "around" and family(subj.label, obj.label):
                         continue  # 腾讯 and its own 微信支付 are one group, not partners
                     h_types, t_types = rule.head_types, rule.tail_types

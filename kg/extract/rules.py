@@ -10,7 +10,7 @@ from kg.config import DEFAULT, Settings
 from kg.errors import ConfigError
 from kg.ontology import read_ontology
 
-PATTERNS = {"with", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters"}
+PATTERNS = {"with", "with_far", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters", "family", "stake"}
 ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")  # relations between two actors
 
 
@@ -57,6 +57,7 @@ class Rules:
     stock_markers: frozenset[str] = frozenset()  # ST, *ST …: markers written right before a listed company's name
     topic_corefs: frozenset[str] = frozenset()  # 该公司 …: refer to the topic entity, not just the closest one
     places: frozenset[str] = frozenset()  # 大连, 常熟, 美国 …: place names that start company names
+    stake_words: frozenset[str] = frozenset()  # 股权, 业务 …: a part of a company bought (A收购B的20%股权)
 
     # derived tables, computed on first use (the rules are read once and shared by every Doc)
     @cached_property
@@ -68,7 +69,7 @@ class Rules:
 
     @cached_property
     def _trigger_words(self) -> frozenset[str]:
-        return frozenset({t for r in self.relations for t in r.triggers} | set(self.coreference))
+        return frozenset({t for r in self.relations if r.pattern != "family" for t in r.triggers} | set(self.coreference))
 
     @cached_property
     def actor_triggers(self) -> frozenset[str]:
@@ -115,12 +116,23 @@ class Rules:
         return re.compile("|".join(re.escape(w) for w in sorted(self.negations)))
 
     @cached_property
+    def stake_re(self) -> re.Pattern:
+        """Finds a stake word (never matches when there are none)."""
+        return re.compile("|".join(map(re.escape, sorted(self.stake_words))) or r"(?!)")
+
+    @cached_property
+    def family_rules(self) -> tuple[RelationRule, ...]:
+        """The rules with no trigger in the text: their trigger words end a parent's name (pattern family)."""
+        return tuple(r for r in self.relations if r.pattern == "family")
+
+    @cached_property
     def relations_by_trigger(self) -> dict[str, tuple[RelationRule, ...]]:
         """The relation rules each trigger word fires, in file order."""
         out: dict[str, list[RelationRule]] = {}
         for r in self.relations:
             for t in r.triggers:
-                out.setdefault(t, []).append(r)
+                if r.pattern != "family":
+                    out.setdefault(t, []).append(r)
         return {t: tuple(rules) for t, rules in out.items()}
 
 
@@ -196,4 +208,5 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
     return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
                  _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
                  _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
-                 _words(d / "stock_markers.txt"), frozenset(topic_words), _words(d / "places.txt"))
+                 _words(d / "stock_markers.txt"), frozenset(topic_words), _words(d / "places.txt"),
+                 _words(d / "stake_words.txt"))
