@@ -20,6 +20,7 @@ LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以�
 WITH_WORDS = ("与", "同", "跟", "和")
 FAR_WITH_WORDS = ("与", "同", "跟")  # 和 also joins lists: only the unambiguous ones open a partner far from the trigger
 FAR_WINDOW = 20  # characters between the partner and the trigger in the "with_far" pattern
+DESCRIPTION_CHARS = 8  # … and between 与 and the partner's name (与国际娱乐巨头迪斯尼)
 PASSIVE_WORDS = ("被", "获", "遭", "获得")
 FILLER = set(" 　“”\"「」『』的了已将也还均都正式共同再次首次宣布")
 HEAD_WINDOW = 30  # characters between the head and the trigger
@@ -191,20 +192,33 @@ def _head_clause_is_own(text: str, head: Mention, t0: int, others) -> bool:
     return any(begin < s and e <= head.start for s, e in others)
 
 
+def _with_word_before(text: str, ms: list[Mention], k: int) -> int | None:
+    """Where the 与/同/跟 that introduces ms[k] as a partner is: right before it, or before a short
+    description of it (与国际娱乐巨头迪斯尼); and 和 when it joins no list (并和B签署: no name before 和)."""
+    a = ms[k].start
+    lo = max(ms[k - 1].end if k else 0, a - 1 - DESCRIPTION_CHARS, 0)
+    for i in range(a - 1, lo - 1, -1):
+        if text[i] in CLAUSE_PUNCT:
+            return None
+        if text[i] in FAR_WITH_WORDS or (text[i] == "和" and not (k and ms[k - 1].end == i)):
+            return i
+    return None
+
+
 def _with_far(text: str, ms: list[Mention], t0: int, before: list[int], others):
     """HEAD(宣布，)与 TAIL[、TAIL] … TRIGGER with words between the partner and the trigger (A与B签署《…协议》,
     A将加强与B在香港的合作) and the subject dropped after a comma (A宣布，与B达成协议)."""
     if not before:
         return
     # the partner list: the nearest 与/同/跟 before the trigger, in its clause, followed by actors
-    lead = next((k for k in reversed(before) if text[max(0, ms[k].start - 1): ms[k].start] in FAR_WITH_WORDS
-                 and t0 - ms[k].end <= FAR_WINDOW), None)
+    lead = next((k for k in reversed(before) if t0 - ms[k].end <= FAR_WINDOW
+                 and _with_word_before(text, ms, k) is not None), None)
     if lead is None or _clause_breaks(text, ms[lead].end, t0):
         return
     tails = [m for m in _list_starting_at(text, ms, lead) if m.end <= t0]
     if ms.index(tails[-1]) != before[-1] and any(w in text[tails[-1].end: t0] for w in WITH_WORDS):
         return  # A与B的股东和C达成协议: another list is the trigger's own
-    w = ms[lead].start - 1
+    w = _with_word_before(text, ms, lead)
     near = [k for k in reversed(before) if ms[k].end <= w and w - ms[k].end <= HEAD_WINDOW]
     if not near:
         return
