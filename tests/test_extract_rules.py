@@ -279,6 +279,14 @@ def test_no_relation_across_list_items(nlp, text, bad):
     assert bad not in {(r.head, r.type, r.tail) for r in run(nlp, text).relations}
 
 
+@pytest.mark.parametrize("text, word", [
+    ("京东、餐饮、美容等行业都在增长。", "美容"),           # a common word in a list is a sector
+    ("昨日，中国平安、世纪鼎利和万邦达均发布公告。", "万邦达均发布公告"),  # the last item stops early
+])
+def test_list_items_that_are_no_names(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions if m.type != "Scenario"}
+
+
 def test_a_name_never_starts_with_a_demonstrative(nlp):
     assert "这一金融" not in {m.text for m in run(nlp, "竞争延伸到了存贷款这一金融的核心领域。").mentions}
 
@@ -291,6 +299,9 @@ def test_a_name_never_starts_with_a_demonstrative(nlp):
     ("昨日，友达光电发布公告。", "友达光电"),                     # a rare word jieba tags as an adjective
     ("三叶集团昨日宣布增资。", "三叶集团"),                      # a rare word that starts with a numeral
     ("汉丹机电的收购完成后将增厚业绩。", "汉丹机电"),            # industry words of listed names (机电, 城投 …)
+    ("上海鸿泰房地产有限公司发布公告。", "上海鸿泰房地产有限公司"),  # 房地产 inside a registered name
+    ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "世纪鼎利"),  # the other items of a list with a company
+    ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "东方热电"),  # … the last one ends before 均
 ])
 def test_more_unseen_company_names_are_found(nlp, text, name):
     x = run(nlp, text)
@@ -303,6 +314,9 @@ def test_more_unseen_company_names_are_found(nlp, text, name):
     ("利用春兰汽车的渠道销售。", "春兰汽车", "利用春兰汽车"),    # a very common word is not part of the name
     ("房企招商地产昨日表示将增资。", "招商地产", "房企招商地产"),  # a category noun before the name
     ("苏宁欲收购易观。", "苏宁", "苏宁欲"),                        # jieba glued 欲 to the end of the name
+    ("新品的推出使步森股份业绩改善。", "步森股份", "使步森股份"),    # … and 使 to its start
+    ("月5日讯嘉寓股份今日发布公告。", "嘉寓股份", "5日讯嘉寓股份"),  # a dateline is no part of a name
+    ("国务院批准南光集团与珠海振戎公司合并。", "南光集团", "国务院批准南光集团"),  # a verb is no name word
 ])
 def test_words_before_a_name_stay_out_of_it(nlp, text, name, wrong):
     texts = {m.text for m in run(nlp, text).mentions}

@@ -42,6 +42,8 @@ EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其�
 GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却才")
 RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
+DATE_UNITS = frozenset("年月日号")
+GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继")  # … nor the first character of an unknown word
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
@@ -53,6 +55,7 @@ _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
 MISTAGGED_NAME_TAGS = frozenset({"a", "an", "m", "z", "s"})  # tags jieba gives rare names by mistake
+RARE_NOUN_TAGS = frozenset({"n", "nz", "ns", "j"})
 RARE_WORD_FREQ = 150  # … at or below which a mis-tagged word before a name suffix is read as a name
 SECTOR_FOLLOWERS = frozenset({"分析师", "研究员", "行业", "首席", "板块", "团队"})  # 汽车 + 分析师: a sector
 COORDINATORS = ("、", "和", "与", "及", "以及", "同")  # join the names of a list
@@ -153,8 +156,9 @@ def _common_lead(word: str, rest: int, freq: dict, tags: dict) -> bool:
 
 
 def _glued_function_char(word: str, freq: dict) -> bool:
-    """由京基, 为华鑫: an unknown word of 3+ characters that jieba built from a function character and a name."""
-    return len(word) >= 3 and word[0] in LEADING_CHARS and word not in freq
+    """由京基, 为华鑫, 使步森, 及路 (+ 特斯汽车): an unknown word that jieba built from a function character
+    and the start of a name."""
+    return len(word) >= 2 and word[0] in GLUED_LEAD and not freq.get(word)
 
 
 def _rare_word(word: str, freq: dict, tags: dict) -> bool:
@@ -203,9 +207,10 @@ def _legal_tail(words: list[str], k: int, rules: Rules, triggers: set[str], tags
         w = words[n]
         if w in rules.legal_forms:
             return True
-        if not _CJK.match(w) or (w in triggers and w not in rules.name_inner_words) \
-                or (w in rules.stopwords and w not in rules.name_inner_words) or tags.get(w) not in LEGAL_TAIL_TAGS:
-            return False
+        inner = w in rules.name_inner_words
+        if not _CJK.match(w) or (w in triggers and not inner) or (w in rules.stopwords and not inner) \
+                or tags.get(w) not in LEGAL_TAIL_TAGS or (tags.get(w) == "v" and not inner):
+            return False  # 国务院 + 批准 + 南光集团: a verb is no name word (开发, 投资 are, as inner words)
     return False
 
 
@@ -332,8 +337,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                         and not inner:
                     break
                 if prev in titles or prev in rules.coreference or (prev in triggers and not inner) \
-                        or prev.upper() in rules.stock_markers:
-                    break
+                        or prev.upper() in rules.stock_markers or (prev.isdigit() and words[j][:1] in DATE_UNITS):
+                    break  # … and 5 + 日讯嘉寓: a date, not the start of the name
                 j -= 1
                 prefix = prev + prefix
             while j < i and (words[j] in rules.name_inner_words
@@ -342,8 +347,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 prefix = prefix[len(words[j]):]
                 j += 1
             start, end = starts[j], ends[i]
-            if _glued_function_char(words[j] if j < i else head, freq):
-                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团: jieba glued 由 to the name
+            while _glued_function_char(words[j][start - starts[j]:] if j < i else head[start - starts[j]:], freq) \
+                    and start - starts[j] < 2:
+                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团, 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
             while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES:
                 end = ends[k]
@@ -369,6 +375,12 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 and nxt not in rules.stopwords and not taken.overlaps(s, e):
             found.append(Mention(nxt, s, e, nxt, "Person", "pattern"))
             taken.add(s, e)
+
+    # 4a. the other items of a list that holds a found company: 天士力、修正集团、江中集团 …
+    for m in _list_members(tokens, found, taken, lexicon, rules, freq, tags,
+                           lambda cls: onto.is_a(cls, "Organization") or onto.is_a(cls, "Platform")):
+        found.append(m)
+        taken.add(m.start, m.end)
 
     # 4. unseen names from jieba's dictionary tags and unknown words (weak: only name-like tokens, and
     #    only in sentences about companies: a business word or a relation trigger in the same sentence)
@@ -528,6 +540,91 @@ class WordKinds:
         return names, suffixed, markers
 
 
+LIST_ITEM_ENDS = frozenset("、，,。；;：:（(）)")  # what may follow the last token of a list item
+LIST_LAST_JOINERS = ("和", "及", "以及", "与")  # … and the words before the last item of a 、-list
+
+
+def _list_item(tokens: Tokens, k: int, step: int, rules: Rules, freq: dict, tags: dict,
+               last: bool = False) -> tuple[int, int] | None:
+    """The tokens k, k+step … of one list item: up to three name-like tokens, 2-8 characters, that end
+    at a list separator, clause punctuation or 等 (going forward) or start right after 、 or punctuation
+    (going back). The ``last`` item (after 和/及) runs into the sentence: it is at most two tokens and
+    ends at the first function word or verb (和东方热电均发布: 东方热电)."""
+    words = tokens.words
+    got = []
+    while 0 <= k < len(words) and len(got) <= 3:
+        w = words[k]
+        if w in LIST_ITEM_ENDS or w in LIST_LAST_JOINERS or w == "等":
+            break
+        if not _NAMEISH.match(w) or w in rules.stopwords or w in rules.trigger_words() or tags.get(w) in LEADING_TAGS:
+            if last and got:
+                break
+            return None
+        got.append(k)
+        k += step
+    if not got or len(got) > (2 if last else 3):
+        return None
+    if not last and 0 <= k < len(words) and words[k] not in LIST_ITEM_ENDS and words[k] not in LIST_LAST_JOINERS \
+            and words[k] != "等":
+        return None
+    if step < 0 and 0 <= k and words[k] not in LIST_ITEM_ENDS:
+        return None  # going back, the item must open the list right after punctuation or 、
+    if not any(_name_like_word(words[x], freq, tags) for x in got):
+        return None  # 餐饮、美容美发: common words name a sector; a name has a rare or unknown word (世纪 + 鼎利)
+    a, b = min(got), max(got)
+    n = tokens.ends[b] - tokens.starts[a]
+    return (a, b + 1) if 2 <= n <= 8 else None
+
+
+def _name_like_word(word: str, freq: dict, tags: dict) -> bool:
+    """A word jieba does not know, or knows as a rare name (鼎利, 万邦), or a place (东方 … + 热电)."""
+    return not freq.get(word) or tags.get(word) in PLACE_OR_NAME_TAGS or tags.get(word) == "s" \
+        or (freq.get(word, 0) <= RARE_WORD_FREQ and tags.get(word) in RARE_NOUN_TAGS)
+
+
+def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules,
+                  freq: dict, tags: dict, onto_actor):
+    """Items of a 、-list next to a company found from the lexicon or a name pattern (天士力、修正集团:
+    天士力 is a company too), going both ways, item by item. ``onto_actor(cls)``: is the class an actor."""
+    words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
+    by_start = {st: i for i, st in enumerate(starts)}
+    by_end = {e: i for i, e in enumerate(ends)}
+    queue = [m for m in found if m.source in ("lexicon", "pattern") and onto_actor(m.type)]
+    while queue:
+        m = queue.pop()
+        for step in (1, -1):
+            if step > 0:
+                k = by_start.get(m.end)
+                if k is None or k + 1 >= len(words) or words[k] not in ("、",) + LIST_LAST_JOINERS:
+                    continue
+                if words[k] != "、" and not text.endswith("、", 0, m.start) and "、" not in text[m.end: m.end + 1]:
+                    continue  # 和/及 join the last item only of a list that has a 、
+                item = _list_item(tokens, k + 1, 1, rules, freq, tags, last=words[k] != "、")
+            else:
+                k = by_end.get(m.start)
+                if k is None or words[k] != "、":
+                    continue
+                item = _list_item(tokens, k - 1, -1, rules, freq, tags)
+            if item is None:
+                continue
+            s, e = starts[item[0]], ends[item[1] - 1]
+            if _glued_function_char(words[item[0]], freq):
+                s += 1  # 继钱宝网: jieba glued 继 to the name
+            if e - s < 2 or taken.overlaps(s, e):
+                continue
+            surface = text[s:e]
+            if not _CJK.match(surface):
+                continue
+            known = lexicon.link(surface)
+            if known and not onto_actor(known.cls):
+                continue  # 便利店、商超: scenarios, not companies
+            label, cls = (known.name, known.cls) if known else (surface, "Company")
+            new = Mention(surface, s, e, label, cls, "lexicon" if known else "pattern")
+            taken.add(s, e)
+            queue.append(new)
+            yield new
+
+
 def _coordinated(text: str, m: Mention, org_ends: set[int], org_starts: set[int]) -> bool:
     """百视通 + 和 + 东方明珠, 乐购、世纪联华: a candidate joined to a found name by 、 和 与 及 is a name too."""
     for sep in COORDINATORS:
@@ -555,14 +652,21 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
                 continue
         if _LATIN_NAME.match(word) and not _latin_name_in_chinese(words, i, original[0][original[1][s]] if original else word[0]):
             continue
-        # a place name in front: 上海 + 建工, 江苏 + 井神
-        if i > 0 and tags.get(words[i - 1]) == "ns" and 2 <= len(words[i - 1]) <= 3 and len(word) == 2 \
-                and not taken.overlaps(starts[i - 1], s):
+        # a place name in front: 上海 + 建工, 江苏 + 井神; or a rare noun (中油 + 化建, 中美 + 史克): a listed
+        # company's four-character short name that jieba cut in two
+        if i > 0 and len(word) == 2 and ends[i - 1] == s and not taken.overlaps(starts[i - 1], s) \
+                and ((tags.get(words[i - 1]) == "ns" and 2 <= len(words[i - 1]) <= 3) or _rare_noun(words[i - 1], rules, freq, tags)):
             s = starts[i - 1]
         surface = text[s:e]
         known = lexicon.link(surface)
         label, cls = (known.name, known.cls) if known else (surface, _candidate_class(word, s == starts[i], rules, freq, tags))
         yield Mention(surface, s, e, label, cls, "lexicon" if known else "candidate")
+
+
+def _rare_noun(word: str, rules: Rules, freq: dict, tags: dict) -> bool:
+    """A rare two-character dictionary noun (中油, 中美) that may start a short name."""
+    return len(word) == 2 and _CJK.match(word) is not None and 0 < freq.get(word, 0) <= RARE_WORD_FREQ \
+        and tags.get(word) in RARE_NOUN_TAGS and word not in rules.never_names and word[0] not in DEMONSTRATIVES
 
 
 def _latin_name_in_chinese(words: list[str], i: int, first_char: str) -> bool:
