@@ -49,8 +49,10 @@ class Lexicon:
         return out
 
     def same_family(self, a: str, b: str) -> bool:
-        """One entity is the other's parent organisation, at any depth."""
-        return a in self.ancestors(b) or b in self.ancestors(a)
+        """One entity is the other's parent organisation at any depth, or both belong to one group
+        (微信 and QQ: both 腾讯's)."""
+        up_a, up_b = self.ancestors(a), self.ancestors(b)
+        return a in up_b or b in up_a or not set(up_a).isdisjoint(up_b)
 
     def terms(self) -> list[str]:
         """Every surface form (names and aliases), for the segmenter's user dictionary."""

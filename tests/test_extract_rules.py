@@ -95,6 +95,9 @@ RELATION_CASES = [
      ("华润集团", "subsidiaryOf", "华润电力")),
     ("acquire_stake", "腾讯收购了易观20%的股权。", ("腾讯", "investsIn", "易观"), ("腾讯", "acquires", "易观")),
     ("acquire_stake", "腾讯收购了易观的全部股权。", ("腾讯", "acquires", "易观"), ("腾讯", "investsIn", "易观")),
+    ("compete_market", "支付宝和微信支付的市场份额合计超过九成。", ("支付宝", "competesWith", "微信支付"), None),
+    ("compete_market", "蚂蚁集团与饿了么组成的阵营在本地生活市场发力。", None, ("蚂蚁集团", "competesWith", "饿了么")),
+    ("compete_market", "微信和QQ的市场份额都很高。", None, ("微信", "competesWith", "QQ")),  # one group's products
     ("invest_around", "商汤科技宣布，获得了高通的战略投资。", ("高通", "investsIn", "商汤科技"),
      ("商汤科技", "investsIn", "高通")),
 ]

@@ -315,3 +315,13 @@ def test_lexicon_file_covers_seed_gold_entities(rows, surface_index):
         if surface_index.get(_key(ent["text"])) != ent["label"]:
             problems.append((ent["text"], ent["label"], surface_index.get(_key(ent["text"]))))
     assert sorted(set(problems)) == []
+
+
+def test_same_family_covers_parents_and_siblings_only():
+    from kg.lexicon import read_lexicon as load
+
+    lexicon = load()
+    assert lexicon.same_family("微信支付", "腾讯")  # parent, at any depth
+    assert lexicon.same_family("微信", "QQ")  # two of one group
+    assert not lexicon.same_family("支付宝", "微信支付")  # two groups
+    assert not lexicon.same_family("某某公司", "腾讯")  # unknown names belong to no group

@@ -16,6 +16,7 @@ from kg.records import Mention
 
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 NOT_NAME_TAGS = frozenset({"v", "p", "c", "d", "r", "u", "uj", "ul", "ad", "m", "q", "t", "f"})
+PEER_SEPARATORS = {"、", "和", "及", "以及", "、以及"}
 LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以及", "还有"}
 WITH_WORDS = ("与", "同", "跟", "和")
 FAR_WITH_WORDS = ("与", "同", "跟")  # 和 also joins lists: only the unambiguous ones open a partner far from the trigger
@@ -451,6 +452,24 @@ def family_pairs(rule: RelationRule, ms: list[Mention], onto: Ontology):
                 break
 
 
+def coordinated_pairs(text: str, ms: list[Mention]):
+    """Every pair of names in one coordinated list (A、B和C: AB, AC, BC), in text order. 与/同/跟 join
+    parties rather than peers (A与B组成的阵营), so they end a list here.
+
+    >>> ms = [Mention(n, s, s + 2, n, "Company") for n, s in (("甲乙", 0), ("丙丁", 3), ("戊己", 6), ("庚辛", 10))]
+    >>> [(a.text, b.text) for a, b in coordinated_pairs("甲乙、丙丁和戊己表示，庚辛", ms)]
+    [('甲乙', '丙丁'), ('甲乙', '戊己'), ('丙丁', '戊己')]
+    """
+    group = [ms[0]] if ms else []
+    for prev, m in zip(ms, ms[1:]):
+        if text[prev.end: m.start].strip(" “”\"「」") in PEER_SEPARATORS and m.start >= prev.end:
+            group.append(m)
+            continue
+        yield from ((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+        group = [m]
+    yield from ((a, b) for i, a in enumerate(group) for b in group[i + 1:])
+
+
 def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules, onto: Ontology,
                       family=lambda a, b: False):
     """Yield (rule, subject Mention, object Mention, sentence (start, end)); ``mentions`` sorted by start.
@@ -465,6 +484,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     between_actors = rules.actor_triggers
     mention_starts = [m.start for m in mentions]
     family_rules = rules.family_rules
+    peer_rules = rules.peer_rules
     for s0, s1 in sentences:
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
         if not in_sentence and not family_rules:
@@ -472,11 +492,13 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
+        related = set()  # the pairs of labels with a relation in this sentence
         for rule in family_rules:
             for member, parent in family_pairs(rule, ms, onto):
                 key = (rule.property, member.label, parent.label, s0)
                 if key not in seen:
                     seen.add(key)
+                    related.add(frozenset((member.label, parent.label)))
                     yield rule, member, parent, (s0, s1)
         ms_starts = [m.start for m in ms]
         first_start_by_end: dict[int, int] = {}  # for each end offset, the earliest start of a mention ending there
@@ -508,4 +530,19 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                     if key in seen:
                         continue
                     seen.add(key)
+                    related.add(frozenset((subj.label, obj.label)))
                     yield rule, subj, obj, (s0, s1)
+        words_here = {w for w, _, _ in in_sentence}
+        for rule in peer_rules:
+            if words_here.isdisjoint(rule.triggers):
+                continue
+            for a, b in coordinated_pairs(text, ms):
+                pair = frozenset((a.label, b.label))
+                if len(pair) < 2 or pair in related or family(a.label, b.label) \
+                        or not (_typed(onto, a, rule.head_types) and _typed(onto, b, rule.tail_types)):
+                    continue
+                key = (rule.property, *sorted(pair), s0)
+                if key not in seen:
+                    seen.add(key)
+                    related.add(pair)
+                    yield rule, a, b, (s0, s1)

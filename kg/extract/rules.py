@@ -10,7 +10,7 @@ from kg.config import DEFAULT, Settings
 from kg.errors import ConfigError
 from kg.ontology import read_ontology
 
-PATTERNS = {"with", "with_far", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters", "family", "stake"}
+PATTERNS = {"with", "with_far", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters", "family", "stake", "peers"}
 ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")  # relations between two actors
 
 
@@ -119,6 +119,11 @@ class Rules:
     def stake_re(self) -> re.Pattern:
         """Finds a stake word (never matches when there are none)."""
         return re.compile("|".join(map(re.escape, sorted(self.stake_words))) or r"(?!)")
+
+    @cached_property
+    def peer_rules(self) -> tuple[RelationRule, ...]:
+        """The rules that relate the names of a coordinated list when a trigger is anywhere in the sentence."""
+        return tuple(r for r in self.relations if r.pattern == "peers")
 
     @cached_property
     def family_rules(self) -> tuple[RelationRule, ...]:
