@@ -320,6 +320,7 @@ def test_more_unseen_company_names_are_found(nlp, text, name):
     ("新品的推出使步森股份业绩改善。", "步森股份", "使步森股份"),    # … and 使 to its start
     ("月5日讯嘉寓股份今日发布公告。", "嘉寓股份", "5日讯嘉寓股份"),  # a dateline is no part of a name
     ("国务院批准南光集团与珠海振戎公司合并。", "南光集团", "国务院批准南光集团"),  # a verb is no name word
+    ("控股股东增持后，持有武钢股份股份总额的1%。", "武钢股份", "武钢股份股份"),  # its shares, not its name
 ])
 def test_words_before_a_name_stay_out_of_it(nlp, text, name, wrong):
     texts = {m.text for m in run(nlp, text).mentions}

@@ -351,8 +351,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     and start - starts[j] < 2:
                 start, prefix = start + 1, prefix[1:]  # 由京基 + 集团, 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
-            while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES:
-                end = ends[k]
+            while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES and not text.endswith(words[k], start, end):
+                end = ends[k]  # … but in 武钢股份 + 股份总额 the second 股份 is its shares
                 k += 1
             if len(prefix) >= suf.min_prefix and not taken.overlaps(start, end) and not prefix.isdigit() \
                     and not _counted(words[j], tags, freq):
