@@ -283,6 +283,14 @@ def test_no_relation_across_list_items(nlp, text, bad):
 
 
 @pytest.mark.parametrize("text, word", [
+    ("该公司收购前收到了通知书和承诺函。", "通知书"),        # common nouns jieba tags as people (nr)
+    ("该公司股东称，网传该公司获批的消息不实。", "获批"),    # verbs jieba's dictionary lacks
+])
+def test_common_words_in_business_sentences_are_no_names(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}
+
+
+@pytest.mark.parametrize("text, word", [
     ("京东、餐饮、美容等行业都在增长。", "美容"),           # a common word in a list is a sector
     ("昨日，中国平安、世纪鼎利和万邦达均发布公告。", "万邦达均发布公告"),  # the last item stops early
 ])

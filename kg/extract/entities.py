@@ -53,6 +53,11 @@ BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "�
                  "投资", "合资", "重组", "董事", "总裁", "公告", "业绩", "营收", "利润", "份额", "品牌")
 _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
+# first characters of the verbs and adverbs jieba's dictionary lacks (便会, 不带, 获批, 曝出, 降准, 据核, 我司):
+# an unknown word that starts with one is no name
+UNKNOWN_WORD_LEADS = frozenset("便不因据按我极疑曝获挖办降拆抽热坐拟")
+PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
+COMMON_NOUN_ENDS = frozenset("性书函单证表率费额者人")  # the last character of common nouns (…性, …书, …人)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
 MISTAGGED_NAME_TAGS = frozenset({"a", "an", "m", "z", "s"})  # tags jieba gives rare names by mistake
 RARE_NOUN_TAGS = frozenset({"n", "nz", "ns", "j"})
@@ -488,9 +493,10 @@ def _kind_of(w: str, rules: Rules, freq: dict, tags: dict) -> int:
     elif len(w) >= 2 and w not in rules.never_names and _CJK.match(w):  # stopwords, triggers, references, surnames
         tag = tags.get(w)
         if tag in NAME_TAGS:
-            if freq.get(w, 0) <= MAX_NAME_FREQ:
-                kind |= NAME
-        elif tag is None and not freq.get(w) and w[0] not in NUMERALS and w[0] not in EDGE_CHARS:
+            if freq.get(w, 0) <= MAX_NAME_FREQ and not (tag in PERSON_TAGS and w[-1] in COMMON_NOUN_ENDS):
+                kind |= NAME  # … but jieba tags common nouns as people too (通知书, 安全性, 申请人: nr)
+        elif tag is None and not freq.get(w) and w[0] not in NUMERALS and w[0] not in EDGE_CHARS \
+                and w[0] not in UNKNOWN_WORD_LEADS:
             core = _unglued(w)
             if len(core) <= 4 and core[-1] not in EDGE_CHARS and len(core) >= 2:
                 kind |= NAME
