@@ -395,3 +395,8 @@ def test_name_family_pairs_members_not_buildings_share_classes_or_the_group_itse
     assert ("华润电力", "华润集团") in pairs
     assert not {("华润大厦", "华润集团"), ("华润集团有限公司", "华润集团"), ("华润A", "华润集团"),
                 ("华润集团", "华润电力")} & pairs, pairs
+
+
+def test_a_registered_name_and_its_short_form_link_to_one_company(nlp):
+    x = run(nlp, "威宏电子有限公司昨日发布公告。威宏电子表示将增资。")
+    assert {(m.text, m.label) for m in x.mentions} >= {("威宏电子有限公司", "威宏电子"), ("威宏电子", "威宏电子")}

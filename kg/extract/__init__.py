@@ -33,8 +33,8 @@ def extract_article(article: Article, nlp: Language) -> Extraction:
     for m in doc._.kg_mentions:
         s, e = span(m.start, m.end)
         label = m.label
-        if m.source != "lexicon" and label == norm[m.start:m.end]:
-            label = rename.setdefault(m.label, text[s:e].strip())
+        if m.source != "lexicon" and norm.startswith(label, m.start, m.end):  # the surface, or its stem
+            label = rename.setdefault(m.label, text[s: span(m.start, m.start + len(label))[1]].strip())
         elif m.source == "alias":
             label = rename.get(label, label)  # a short name takes the label its full name got
         mentions.append(Mention(text[s:e], s, e, label, m.type, m.source))

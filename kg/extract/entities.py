@@ -148,6 +148,25 @@ def _marked_short_names(tokens: Tokens, rules: Rules, triggers: set[str], taken:
             yield Mention(name, s, e, label, cls, "pattern")
 
 
+PURE_LEGAL_FORMS = ("有限责任公司", "有限公司", "总公司", "公司")  # longest first
+
+
+def registered_stem(name: str) -> str:
+    """The label of an unseen company: its name without a legal form that says nothing more (威宏电子有限公司
+    and 威宏电子 are one company). Group and share words stay (X集团 and X股份 are two companies), and so
+    do branches and subsidiaries (X分公司) and companies limited by shares (X股份有限公司).
+
+    >>> registered_stem("威宏电子有限公司"), registered_stem("华懋集团有限公司"), registered_stem("临武分公司")
+    ('威宏电子', '华懋集团', '临武分公司')
+    >>> registered_stem("有限公司"), registered_stem("中海油公司")
+    ('有限公司', '中海油')
+    """
+    if name.endswith(("分公司", "子公司", "股份有限公司")):
+        return name  # … and a company limited by shares keeps its full name (X股份 may be another company)
+    form = next((f for f in PURE_LEGAL_FORMS if name.endswith(f)), "")
+    return name[: -len(form)] if form and len(name) - len(form) >= 2 else name
+
+
 def _never_starts_a_name(word: str, tags: dict) -> bool:
     """原 / 由 / 而 / 重组 / 体验 / 这一 …: a function word, a verb or a demonstrative glued in front of a name
     (原中国信达, 重组通化钢铁, 这一金融)."""
@@ -286,7 +305,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 last += 1  # 比亚迪汽车 + 有限公司 / 比亚迪汽车 + 工业有限公司: one company
             end = ends[last - 1]
             known = lexicon.link(text[start:end])
-            label, cls = (known.name, known.cls) if known else (text[start:end], compound.cls)
+            label, cls = (known.name, known.cls) if known else (registered_stem(text[start:end]), compound.cls)
             found.append(Mention(text[start:end], start, end, label, cls, "lexicon" if known else "pattern"))
             blocked.add(start, end)  # the industry word is not a mention of its own (京东物流 ≠ 物流)
             continue
@@ -297,7 +316,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             end = ends[registered - 1]
             surface = text[start:end]
             known = lexicon.link(surface)
-            label, cls = (known.name, known.cls) if known else (surface, ent.cls if ent.cls != "Scenario" else "Company")
+            label, cls = (known.name, known.cls) if known else (registered_stem(surface), ent.cls if ent.cls != "Scenario" else "Company")
             found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
             blocked.add(start, end)
             continue
@@ -363,7 +382,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     and not _counted(words[j], tags, freq):
                 surface = text[start:end]
                 known = lexicon.link(surface)
-                label, cls = (known.name, known.cls) if known else (surface, _name_class(surface, suf, rules))
+                label, cls = (known.name, known.cls) if known else (registered_stem(surface), _name_class(surface, suf, rules))
                 found.append(Mention(surface, start, end, label, cls, "pattern"))
                 taken.add(start, end)
             break
