@@ -245,6 +245,7 @@ def _sides(ms: list[Mention], t0: int, t1: int, starts: list[int] | None = None)
             list(range(bisect_left(starts, t1), len(ms))))
 
 
+WHOLE = re.compile(r"全部|全资|100\s*[%％]|百分之百")  # … unless all of it is bought (B的全部权益)
 STAKE_WINDOW = 16  # characters after a company's name in which a stake word says only part of it is bought
 
 
@@ -256,8 +257,11 @@ def stake_after(text: str, m: Mention, stake: re.Pattern) -> bool:
     True
     >>> stake_after("甲收购乙公司，股权结构不变。", Mention("乙公司", 3, 6, "乙公司", "Company"), stake)
     False
+    >>> stake_after("甲收购乙公司的全部股权。", Mention("乙公司", 3, 6, "乙公司", "Company"), stake)
+    False
     """
-    return stake.search(text, m.end, _next_punct(text, m.end, STAKE_WINDOW)) is not None
+    found = stake.search(text, m.end, _next_punct(text, m.end, STAKE_WINDOW))
+    return found is not None and not WHOLE.search(text, m.end, found.end())
 
 
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology,
