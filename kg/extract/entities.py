@@ -6,7 +6,7 @@ offsets into that normalised text.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
@@ -567,6 +567,7 @@ class WordKinds:
 
 LIST_ITEM_ENDS = frozenset("、，,。；;：:（(）)")  # what may follow the last token of a list item
 LIST_LAST_JOINERS = ("和", "及", "以及", "与")  # … and the words before the last item of a 、-list
+LIST_NEXT_CHARS = frozenset("、和及以与")  # the first character of a separator after a list item
 
 
 def _list_item(tokens: Tokens, k: int, step: int, rules: Rules, freq: dict, tags: dict,
@@ -612,22 +613,25 @@ def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: 
     """Items of a 、-list next to a company found from the lexicon or a name pattern (天士力、修正集团:
     天士力 is a company too), going both ways, item by item. ``onto_actor(cls)``: is the class an actor."""
     words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
-    by_start = {st: i for i, st in enumerate(starts)}
-    by_end = {e: i for i, e in enumerate(ends)}
-    queue = [m for m in found if m.source in ("lexicon", "pattern") and onto_actor(m.type)]
+    queue = [m for m in found if m.source in ("lexicon", "pattern") and (text[m.end: m.end + 1] in LIST_NEXT_CHARS
+             or text[m.start - 1: m.start] == "、") and onto_actor(m.type)]
     while queue:
         m = queue.pop()
         for step in (1, -1):
             if step > 0:
-                k = by_start.get(m.end)
-                if k is None or k + 1 >= len(words) or words[k] not in ("、",) + LIST_LAST_JOINERS:
+                if text[m.end: m.end + 1] not in LIST_NEXT_CHARS:
+                    continue
+                k = bisect_left(starts, m.end)
+                if k + 1 >= len(words) or starts[k] != m.end or words[k] not in ("、",) + LIST_LAST_JOINERS:
                     continue
                 if words[k] != "、" and not text.endswith("、", 0, m.start) and "、" not in text[m.end: m.end + 1]:
                     continue  # 和/及 join the last item only of a list that has a 、
                 item = _list_item(tokens, k + 1, 1, rules, freq, tags, last=words[k] != "、")
             else:
-                k = by_end.get(m.start)
-                if k is None or words[k] != "、":
+                if text[m.start - 1: m.start] != "、":
+                    continue
+                k = bisect_left(ends, m.start)
+                if k >= len(ends) or ends[k] != m.start or words[k] != "、":
                     continue
                 item = _list_item(tokens, k - 1, -1, rules, freq, tags)
             if item is None:

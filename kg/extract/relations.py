@@ -440,6 +440,12 @@ def family_pairs(rule: RelationRule, ms: list[Mention], onto: Ontology):
     """(member, parent) for names of one sentence where the member's name starts with the parent's stem:
     the parent's whole name, or its name without a group word at its end (华润集团 → 华润): 华润电力 and
     华润集团 → 华润电力 subsidiaryOf 华润集团. A name-level inference, so a low confidence."""
+    label_by_start: dict[str, str] = {}
+    for m in ms:  # a member and its parent start alike (华润电力, 华润集团): most sentences have no such two
+        if m.source != "coref" and label_by_start.setdefault(m.text[:2], m.label) != m.label:
+            break
+    else:
+        return
     stems = []
     for m in ms:
         if m.source == "coref" or not _typed(onto, m, rule.tail_types):
