@@ -275,7 +275,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     text, words, starts, ends = tokens.text, tokens.words, tokens.starts, tokens.ends
     n = len(words)
     freq, tags = jieba_tables()
-    names, suffixed, markers = (kinds or WordKinds(rules)).split(tokens.distinct, freq, tags)
+    names, suffixed, markers = (kinds or WordKinds(rules)).split(tokens.index, freq, tags)
     found: list[Mention] = []
 
     # 1. known names (token-level, longest match wins)
@@ -613,8 +613,9 @@ def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: 
     """Items of a 、-list next to a company found from the lexicon or a name pattern (天士力、修正集团:
     天士力 is a company too), going both ways, item by item. ``onto_actor(cls)``: is the class an actor."""
     words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
-    queue = [m for m in found if m.source in ("lexicon", "pattern") and (text[m.end: m.end + 1] in LIST_NEXT_CHARS
-             or text[m.start - 1: m.start] == "、") and onto_actor(m.type)]
+    actor = {}
+    queue = [m for m in found if (text[m.end: m.end + 1] in LIST_NEXT_CHARS or text[m.start - 1: m.start] == "、")
+             and m.source in ("lexicon", "pattern") and actor.setdefault(m.type, onto_actor(m.type))]
     while queue:
         m = queue.pop()
         for step in (1, -1):
@@ -626,12 +627,15 @@ def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: 
                     continue
                 if words[k] != "、" and not text.endswith("、", 0, m.start) and "、" not in text[m.end: m.end + 1]:
                     continue  # 和/及 join the last item only of a list that has a 、
+                if taken.overlaps(starts[k + 1], ends[k + 1]):
+                    continue  # the next item is a name found already
                 item = _list_item(tokens, k + 1, 1, rules, freq, tags, last=words[k] != "、")
             else:
                 if text[m.start - 1: m.start] != "、":
                     continue
                 k = bisect_left(ends, m.start)
-                if k >= len(ends) or ends[k] != m.start or words[k] != "、":
+                if k < 1 or k >= len(ends) or ends[k] != m.start or words[k] != "、" \
+                        or taken.overlaps(starts[k - 1], ends[k - 1]):
                     continue
                 item = _list_item(tokens, k - 1, -1, rules, freq, tags)
             if item is None:
@@ -726,12 +730,17 @@ def extract_coreferences(doc: Doc, mentions: list[Mention], rules: Rules, onto: 
     sentences = doc._.kg_sentences or split_sentences(tokens.text)
     sentence_starts = [a for a, _ in sentences]
     out = []
+    of_class: dict[str, tuple[list[Mention], list[int]]] = {}  # the mentions of each wanted class, and their starts
     for i in tokens.positions(rules.coreference):
         word, start = tokens.words[i], tokens.starts[i]
         want = rules.coreference[word]
         if not want:
             continue
-        earlier = [m for m in mentions if m.end <= start and onto.is_a(m.type, want)]
+        if want not in of_class:
+            kept = [m for m in mentions if onto.is_a(m.type, want)]
+            of_class[want] = (kept, [m.start for m in kept])
+        kept, kept_starts = of_class[want]
+        earlier = [m for m in kept[: bisect_left(kept_starts, start)] if m.end <= start]
         if not earlier:
             continue
         m = earlier[-1]

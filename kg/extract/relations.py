@@ -488,28 +488,62 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     text = tokens.text
     by_trigger = rules.relations_by_trigger
     seen = set()
-    all_triggers = find_triggers(tokens, by_trigger.keys())
+    found_words = find_triggers(tokens, rules.sentence_words)  # one pass for the trigger and the peer words
+    all_triggers = [x for x in found_words if x[0] in by_trigger]
     tags = jieba_tables()[1]
     trigger_starts = [t0 for _, t0, _ in all_triggers]
     between_actors = rules.actor_triggers
     mention_starts = [m.start for m in mentions]
     family_rules = rules.family_rules
     peer_rules = rules.peer_rules
+    peer_hits = [x for x in found_words if x[0] in rules.peer_words] if peer_rules else []
+    peer_starts = [t0 for _, t0, _ in peer_hits]
+
+    def peer_relations(ms, s0, s1, related):
+        """The peers rules' relations in one sentence: the names of a coordinated list, when a peer word is
+        in the sentence and no other rule related them (``related``: the pairs already related)."""
+        here = {w for w, _, _ in peer_hits[bisect_left(peer_starts, s0): bisect_left(peer_starts, s1)]}
+        for rule in peer_rules if here else ():
+            if here.isdisjoint(rule.triggers):
+                continue
+            for a, b in coordinated_pairs(text, ms):
+                pair = frozenset((a.label, b.label))
+                if len(pair) < 2 or pair in related or family(a.label, b.label) \
+                        or not (_typed(onto, a, rule.head_types) and _typed(onto, b, rule.tail_types)):
+                    continue
+                key = (rule.property, *sorted(pair), s0)
+                if key not in seen:
+                    seen.add(key)
+                    related.add(pair)
+                    yield rule, a, b, (s0, s1)
+
+    # where two names of different entities start alike (华润电力, 华润集团): the only places a family rule may fire
+    labels_by_start: dict[str, set] = {}
+    for m in mentions:
+        if m.source != "coref":
+            labels_by_start.setdefault(m.text[:2], set()).add(m.label)
+    alike = [m.start for m in mentions if m.source != "coref" and len(labels_by_start[m.text[:2]]) > 1] \
+        if family_rules else []
     for s0, s1 in sentences:
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
-        if not in_sentence and not family_rules:
+        if not in_sentence and bisect_left(alike, s1) - bisect_left(alike, s0) < 2 \
+                and bisect_left(peer_starts, s1) == bisect_left(peer_starts, s0):
             continue
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
         related = set()  # the pairs of labels with a relation in this sentence
-        for rule in family_rules:
+        for rule in family_rules if bisect_left(alike, s1) - bisect_left(alike, s0) >= 2 else ():
             for member, parent in family_pairs(rule, ms, onto):
                 key = (rule.property, member.label, parent.label, s0)
                 if key not in seen:
                     seen.add(key)
                     related.add(frozenset((member.label, parent.label)))
                     yield rule, member, parent, (s0, s1)
+        if not in_sentence:
+            if bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
+                yield from peer_relations(ms, s0, s1, related)
+            continue
         ms_starts = [m.start for m in ms]
         first_start_by_end: dict[int, int] = {}  # for each end offset, the earliest start of a mention ending there
         for m in ms:
@@ -542,17 +576,5 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                     seen.add(key)
                     related.add(frozenset((subj.label, obj.label)))
                     yield rule, subj, obj, (s0, s1)
-        words_here = {w for w, _, _ in in_sentence}
-        for rule in peer_rules:
-            if words_here.isdisjoint(rule.triggers):
-                continue
-            for a, b in coordinated_pairs(text, ms):
-                pair = frozenset((a.label, b.label))
-                if len(pair) < 2 or pair in related or family(a.label, b.label) \
-                        or not (_typed(onto, a, rule.head_types) and _typed(onto, b, rule.tail_types)):
-                    continue
-                key = (rule.property, *sorted(pair), s0)
-                if key not in seen:
-                    seen.add(key)
-                    related.add(pair)
-                    yield rule, a, b, (s0, s1)
+        if bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
+            yield from peer_relations(ms, s0, s1, related)

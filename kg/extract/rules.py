@@ -126,6 +126,15 @@ class Rules:
         return tuple(r for r in self.relations if r.pattern == "peers")
 
     @cached_property
+    def peer_words(self) -> frozenset[str]:
+        return frozenset(t for r in self.peer_rules for t in r.triggers)
+
+    @cached_property
+    def sentence_words(self) -> frozenset[str]:
+        """The words the relation stage looks for in a text: trigger words and peer words."""
+        return frozenset(self.relations_by_trigger) | self.peer_words
+
+    @cached_property
     def family_rules(self) -> tuple[RelationRule, ...]:
         """The rules with no trigger in the text: their trigger words end a parent's name (pattern family)."""
         return tuple(r for r in self.relations if r.pattern == "family")
@@ -136,7 +145,7 @@ class Rules:
         out: dict[str, list[RelationRule]] = {}
         for r in self.relations:
             for t in r.triggers:
-                if r.pattern != "family":
+                if r.pattern not in ("family", "peers"):  # family: no trigger; peers: checked once per sentence
                     out.setdefault(t, []).append(r)
         return {t: tuple(rules) for t, rules in out.items()}
 

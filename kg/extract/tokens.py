@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate
+from itertools import accumulate, chain
 from operator import add
 
 from spacy.attrs import ORTH, SPACY
@@ -38,13 +38,26 @@ class Tokens:
         >>> to_tokens(["微信", "和", "支付宝", "和"], [0, 0, 0, 0]).positions({"和", "微信"}, last=False)
         [0, 1]
         """
-        distinct = self.distinct
-        found = {w for w in wanted if w in distinct} if len(wanted) < len(distinct) \
-            else {w for w in distinct if w in wanted}
+        index = self.index
+        found = [w for w in wanted if w in index] if len(wanted) < len(index) else [w for w in index if w in wanted]
         if not found:
             return []
-        words = self.words if last else self.words[:-1]
-        return [i for i, w in enumerate(words) if w in found]
+        out = index[found[0]] if len(found) == 1 else sorted(chain.from_iterable(index[w] for w in found))
+        if not last and out and out[-1] == len(self.words) - 1:
+            return out[:-1]
+        return list(out)
+
+    @cached_property
+    def index(self) -> dict[str, list[int]]:
+        """Each distinct word and the positions of its tokens, in order (made once per Doc, on first use)."""
+        out: dict[str, list[int]] = {}
+        for i, w in enumerate(self.words):
+            at = out.get(w)
+            if at is None:
+                out[w] = [i]
+            else:
+                at.append(i)
+        return out
 
 
 def to_tokens(words: list[str], spaces: list[bool] | list[int], text: str | None = None) -> Tokens:
