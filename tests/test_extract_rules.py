@@ -87,6 +87,8 @@ RELATION_CASES = [
     ("partner_with_far", "伊利宣布与国际娱乐巨头迪斯尼达成战略合作。", ("伊利股份", "partnersWith", "迪斯尼"), None),
     ("partner_with_far", "小米此前曾有意上市，并和招商银行签署过相关协议。", ("小米", "partnersWith", "招商银行"), None),
     ("partner_with_far", "蚂蚁集团宣布，招商银行和腾讯签署了协议。", None, ("蚂蚁集团", "partnersWith", "腾讯")),
+    ("partner_with_far", "蚂蚁集团在天猫、淘宝推出新服务，并与招商银行签署协议。", ("蚂蚁集团", "partnersWith", "招商银行"),
+     ("淘宝", "partnersWith", "招商银行")),  # across the comma, the subject is the clause's first name
     ("compete_with_far", "美团还将加强与饿了么在外卖市场的竞争。", ("美团", "competesWith", "饿了么"), None),
     ("compete_with_far", "美团与饿了么的骑手，都说竞争很激烈。", None, ("美团", "competesWith", "饿了么")),
     ("compete_peers", "支付宝、微信支付等移动支付巨头都在布局线下。", ("支付宝", "competesWith", "微信支付"), None),
@@ -98,6 +100,8 @@ RELATION_CASES = [
     ("compete_market", "支付宝和微信支付的市场份额合计超过九成。", ("支付宝", "competesWith", "微信支付"), None),
     ("compete_market", "蚂蚁集团与饿了么组成的阵营在本地生活市场发力。", None, ("蚂蚁集团", "competesWith", "饿了么")),
     ("compete_market", "微信和QQ的市场份额都很高。", None, ("微信", "competesWith", "QQ")),  # one group's products
+    ("compete_market", "腾讯曾与Visa、万事达卡和JCB五大国际卡组织达成合作。", ("腾讯", "partnersWith", "Visa"),
+     ("Visa", "competesWith", "万事达卡")),  # a list of parties to a deal, not of peers
     ("invest_around", "商汤科技宣布，获得了高通的战略投资。", ("高通", "investsIn", "商汤科技"),
      ("商汤科技", "investsIn", "高通")),
 ]
@@ -285,6 +289,7 @@ def test_no_relation_across_list_items(nlp, text, bad):
 @pytest.mark.parametrize("text, word", [
     ("该公司收购前收到了通知书和承诺函。", "通知书"),        # common nouns jieba tags as people (nr)
     ("该公司股东称，网传该公司获批的消息不实。", "获批"),    # verbs jieba's dictionary lacks
+    ("银联在便利店、商超、菜市场等场景推出活动，银联商务的子公司也参与。", "商超"),  # in a list of scenarios
 ])
 def test_common_words_in_business_sentences_are_no_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}

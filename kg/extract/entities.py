@@ -412,9 +412,13 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     cued_starts = [a for a, _ in cued]
     org_ends = {m.end for m in found if m.type != "Scenario"}
     org_starts = {m.start for m in found if m.type != "Scenario"}
+    scene_ends = {m.end for m in found if m.type == "Scenario"}
+    scene_starts = {m.start for m in found if m.type == "Scenario"}
     for m in _tag_candidates(tokens, names, taken, lexicon, rules, freq, tags, doc.user_data.get("kg_original")):
         # sentences do not overlap: only the last one starting before the mention can hold it
         k = bisect_right(cued_starts, m.start)
+        if m.source != "lexicon" and _coordinated(text, m, scene_ends, scene_starts):
+            continue  # 便利店、商超: an item of a list of scenarios is no company
         if m.source == "lexicon" or (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
             found.append(m)
             taken.add(m.start, m.end)

@@ -225,10 +225,15 @@ def _with_far(text: str, ms: list[Mention], t0: int, before: list[int], others):
         return
     h = near[0]
     gap = text[ms[h].end: w]
-    if _clause_breaks(text, ms[h].end, w):
-        # the subject carries across one comma into a clause that opens with 与 (A宣布，与B达成协议)
-        if len(_clause_breaks(text, ms[h].end, w)) > 1 or text[ms[h].end: ms[h].end + 1] == "的" \
-                or _head_clause_is_own(text, ms[h], w, others):
+    breaks = _clause_breaks(text, ms[h].end, w)
+    if breaks:
+        # the subject carries across one comma into a clause that opens with 与 (A宣布，与B达成协议); the
+        # subject is the first name of the clause before (A在B、C等场景推出活动，并与D…: A, not C)
+        if len(breaks) > 1:
+            return
+        begin = _last_punct(text, ms[h].start, HEAD_WINDOW)
+        h = next(k for k in near[::-1] if ms[k].start > begin)
+        if text[ms[h].end: ms[h].end + 1] == "的" or _head_clause_is_own(text, ms[h], w, others):
             return
     elif any(c in gap for c in "的"):
         return  # A的股东与B…: A is no party
@@ -497,6 +502,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
     family_rules = rules.family_rules
     peer_rules = rules.peer_rules
     peer_hits = [x for x in found_words if x[0] in rules.peer_words] if peer_rules else []
+    deal_words = rules.deal_words
     peer_starts = [t0 for _, t0, _ in peer_hits]
 
     def peer_relations(ms, s0, s1, related):
@@ -544,6 +550,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
             if bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
                 yield from peer_relations(ms, s0, s1, related)
             continue
+        acting = any(w in deal_words for w, _, _ in in_sentence)  # 收购, 合作, 领投 …: a deal, not a market
         ms_starts = [m.start for m in ms]
         first_start_by_end: dict[int, int] = {}  # for each end offset, the earliest start of a mention ending there
         for m in ms:
@@ -576,5 +583,5 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                     seen.add(key)
                     related.add(frozenset((subj.label, obj.label)))
                     yield rule, subj, obj, (s0, s1)
-        if bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
+        if not acting and bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
             yield from peer_relations(ms, s0, s1, related)

@@ -130,6 +130,14 @@ class Rules:
         return frozenset(t for r in self.peer_rules for t in r.triggers)
 
     @cached_property
+    def deal_words(self) -> frozenset[str]:
+        """Trigger words of a deal between two actors (合作, 收购, 持股 …; not competition): a list in a sentence
+        with one is a list of parties, not of peers."""
+        deals = {"partnersWith", "investsIn", "acquires", "subsidiaryOf"}
+        return frozenset(w for w, rs in self.relations_by_trigger.items()
+                         if any(r.property in deals and r.pattern not in ("supporters", "role") for r in rs))
+
+    @cached_property
     def sentence_words(self) -> frozenset[str]:
         """The words the relation stage looks for in a text: trigger words and peer words."""
         return frozenset(self.relations_by_trigger) | self.peer_words
