@@ -97,6 +97,7 @@ RELATION_CASES = [
      ("华润集团", "subsidiaryOf", "华润电力")),
     ("acquire_stake", "腾讯收购了易观20%的股权。", ("腾讯", "investsIn", "易观"), ("腾讯", "acquires", "易观")),
     ("acquire_stake", "腾讯收购了易观的全部股权。", ("腾讯", "acquires", "易观"), ("腾讯", "investsIn", "易观")),
+    ("acquire_stake", "华东科技拟竞购廊坊晶体20%股权。", ("华东科技", "investsIn", "廊坊晶体"), ("华东科技", "acquires", "廊坊晶体")),
     ("compete_market", "支付宝和微信支付的市场份额合计超过九成。", ("支付宝", "competesWith", "微信支付"), None),
     ("compete_market", "蚂蚁集团与饿了么组成的阵营在本地生活市场发力。", None, ("蚂蚁集团", "competesWith", "饿了么")),
     ("compete_market", "微信和QQ的市场份额都很高。", None, ("微信", "competesWith", "QQ")),  # one group's products
@@ -290,6 +291,8 @@ def test_no_relation_across_list_items(nlp, text, bad):
     ("该公司收购前收到了通知书和承诺函。", "通知书"),        # common nouns jieba tags as people (nr)
     ("该公司股东称，网传该公司获批的消息不实。", "获批"),    # verbs jieba's dictionary lacks
     ("银联在便利店、商超、菜市场等场景推出活动，银联商务的子公司也参与。", "商超"),  # in a list of scenarios
+    ("宁波银行的出资尚需监管部门核准。", "尚需监管部门核准"),     # after a deal word, but no name
+    ("该公司持有的理财产品期限未到。", "期限未到"),
 ])
 def test_common_words_in_business_sentences_are_no_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
@@ -318,6 +321,7 @@ def test_a_name_never_starts_with_a_demonstrative(nlp):
     ("上海鸿泰房地产有限公司发布公告。", "上海鸿泰房地产有限公司"),  # 房地产 inside a registered name
     ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "世纪鼎利"),  # the other items of a list with a company
     ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "东方热电"),  # … the last one ends before 均
+    ("华东科技拟竞购廊坊晶体20%股权。", "廊坊晶体"),                # the object of a deal word, before a share
 ])
 def test_more_unseen_company_names_are_found(nlp, text, name):
     x = run(nlp, text)

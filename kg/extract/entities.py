@@ -55,7 +55,7 @@ _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
 # first characters of the verbs and adverbs jieba's dictionary lacks (便会, 不带, 获批, 曝出, 降准, 据核, 我司):
 # an unknown word that starts with one is no name
-UNKNOWN_WORD_LEADS = frozenset("便不因据按我极疑曝获挖办降拆抽热坐拟")
+UNKNOWN_WORD_LEADS = frozenset("便不未因据按我极疑曝获挖办降拆抽热坐拟")
 PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 COMMON_NOUN_ENDS = frozenset("性书函单证表率费额者人")  # the last character of common nouns (…性, …书, …人)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
@@ -406,6 +406,11 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         found.append(m)
         taken.add(m.start, m.end)
 
+    # 4b. the company a deal word takes as its object: 收购 + 倍特公司 + 20%股权, 持有 + 新华光 + 30%
+    for m in _deal_objects(tokens, taken, lexicon, rules, freq, tags):
+        found.append(m)
+        taken.add(m.start, m.end)
+
     # 4. unseen names from jieba's dictionary tags and unknown words (weak: only name-like tokens, and
     #    only in sentences about companies: a business word or a relation trigger in the same sentence)
     cued = [(a, b) for a, b in doc._.kg_sentences or split_sentences(text) if _BUSINESS_CUE.search(text, a, b)]
@@ -610,6 +615,41 @@ def _name_like_word(word: str, freq: dict, tags: dict) -> bool:
     """A word jieba does not know, or knows as a rare name (鼎利, 万邦), or a place (东方 … + 热电)."""
     return not freq.get(word) or tags.get(word) in PLACE_OR_NAME_TAGS or tags.get(word) == "s" \
         or (freq.get(word, 0) <= RARE_WORD_FREQ and tags.get(word) in RARE_NOUN_TAGS)
+
+
+OBJECT_ENDS = re.compile(r"(?:<n>|\d|%|的|股权|股份|股票|全部|部分|之|，|,|。|；|、|\s|等|后|时)", re.I)  # what may follow a deal's object
+
+
+PHRASE_TAGS = frozenset({"i", "l", "a", "ad", "z"})  # idioms, set phrases, adjectives: never inside a name here
+
+
+def _deal_objects(tokens: Tokens, taken: _Taken, lexicon: Lexicon, rules: Rules, freq: dict, tags: dict):
+    """The name right after a deal word (收购, 持有, 增持 … in ``rules.deal_object_words``) when a share, a
+    figure or the clause's end follows it: 收购倍特公司20%股权, 持有新华光30%, 收购亚光电子，实现…"""
+    words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
+    for i in tokens.positions(rules.deal_object_words, last=False):
+        k = i + 1
+        if words[k] in ("了", "的") and k + 1 < len(words):
+            k += 1
+        got = []
+        while k < len(words) and len(got) < 3 and not OBJECT_ENDS.match(text, starts[k]):
+            w = words[k]
+            if not _NAMEISH.match(w) or w in rules.stopwords or w in rules.trigger_words() or w[0] in DEMONSTRATIVES \
+                    or (not freq.get(w) and w[0] in UNKNOWN_WORD_LEADS) \
+                    or tags.get(w) in LEADING_TAGS or tags.get(w) in PHRASE_TAGS or (len(w) >= 3 and w[-1] in COMMON_NOUN_ENDS):
+                break
+            got.append(k)
+            k += 1
+        if not got or (k < len(words) and not OBJECT_ENDS.match(text, starts[k])):
+            continue
+        s, e = starts[got[0]], ends[got[-1]]
+        if not 2 <= e - s <= 10 or taken.overlaps(s, e) or not any(
+                not freq.get(words[x]) or tags.get(words[x]) in PLACE_OR_NAME_TAGS for x in got):
+            continue  # a name has a word jieba does not know or knows as a name or place (女儿红, 廊坊 + 晶体)
+        surface = text[s:e]
+        known = lexicon.link(surface)
+        yield Mention(surface, s, e, known.name if known else registered_stem(surface),
+                      known.cls if known else "Company", "lexicon" if known else "pattern")
 
 
 def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules,

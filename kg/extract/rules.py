@@ -130,6 +130,13 @@ class Rules:
         return frozenset(t for r in self.peer_rules for t in r.triggers)
 
     @cached_property
+    def deal_object_words(self) -> frozenset[str]:
+        """Words whose object is a company or a share of one (收购, 持有, 增持 …): the triggers of the active,
+        stake and around acquisition and investment rules."""
+        return frozenset(t for r in self.relations if r.property in ("acquires", "investsIn")
+                         and r.pattern in ("active", "stake", "around") for t in r.triggers)
+
+    @cached_property
     def deal_words(self) -> frozenset[str]:
         """Trigger words of a deal between two actors (合作, 收购, 持股 …; not competition): a list in a sentence
         with one is a list of parties, not of peers."""
