@@ -409,3 +409,21 @@ def test_name_family_pairs_members_not_buildings_share_classes_or_the_group_itse
 def test_a_registered_name_and_its_short_form_link_to_one_company(nlp):
     x = run(nlp, "威宏电子有限公司昨日发布公告。威宏电子表示将增资。")
     assert {(m.text, m.label) for m in x.mentions} >= {("威宏电子有限公司", "威宏电子"), ("威宏电子", "威宏电子")}
+
+
+@pytest.mark.parametrize("text, surface, label", [
+    ("联想与中国电信的合作也会继续。", "联想", "联想集团"),   # in a list with a known company
+    ("上汽与通用从芯片开始合作。", "通用", "通用汽车"),
+    ("联想宣布裁员。", "联想", "联想集团"),                 # a company word right after it
+])
+def test_short_names_that_are_ordinary_words_count_where_a_company_is_meant(nlp, text, surface, label):
+    assert (surface, label) in {(m.text, m.label) for m in run(nlp, text).mentions}
+
+
+@pytest.mark.parametrize("text, surface", [
+    ("美的高度市场化的理念。", "美的"),
+    ("光明的未来在于创新。", "光明"),
+    ("这种联想和想象都很常见。", "联想"),
+])
+def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, surface):
+    assert surface not in {m.text for m in run(nlp, text).mentions}

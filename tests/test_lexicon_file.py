@@ -325,3 +325,12 @@ def test_same_family_covers_parents_and_siblings_only():
     assert lexicon.same_family("微信", "QQ")  # two of one group
     assert not lexicon.same_family("支付宝", "微信支付")  # two groups
     assert not lexicon.same_family("某某公司", "腾讯")  # unknown names belong to no group
+
+
+def test_ambiguous_short_names_point_at_lexicon_entities():
+    from kg.extract.rules import read_rules
+    from kg.lexicon import read_lexicon as load
+
+    names = load().entities
+    missing = {s: e for s, e in read_rules().ambiguous_names.items() if e not in names}
+    assert read_rules().ambiguous_names and not missing, missing

@@ -333,6 +333,10 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     taken = blocked  # from here on: everything claimed, the names found and the blocked modifiers
     for m in found:
         taken.add(m.start, m.end)
+    # 1b. short names that are ordinary words too, where the words around show a company (联想宣布, 上汽与通用)
+    for m in _ambiguous_names(tokens, found, taken, lexicon, rules):
+        found.append(m)
+        taken.add(m.start, m.end)
     titles = rules.titles
     by_last = rules.suffixes_by_last_char
 
@@ -577,6 +581,28 @@ class WordKinds:
 LIST_ITEM_ENDS = frozenset("、，,。；;：:（(）)")  # what may follow the last token of a list item
 LIST_LAST_JOINERS = ("和", "及", "以及", "与")  # … and the words before the last item of a 、-list
 LIST_NEXT_CHARS = frozenset("、和及以与")  # the first character of a separator after a list item
+
+
+def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules):
+    """联想, 美的, 通用 … (ambiguous_names.tsv) as their company when a company word follows (联想宣布,
+    美的旗下: company_cues.txt) or when a list joins them to a company found already (上汽与通用, 联想和中国电信)."""
+    if not rules.ambiguous_names:
+        return
+    words, starts, ends = tokens.words, tokens.starts, tokens.ends
+    org_starts = {m.start for m in found if m.type != "Scenario"}
+    org_ends = {m.end for m in found if m.type != "Scenario"}
+    for i in tokens.positions(rules.ambiguous_names):
+        s, e = starts[i], ends[i]
+        if taken.overlaps(s, e):
+            continue
+        nxt = words[i + 1] if i + 1 < len(words) else ""
+        prv = words[i - 1] if i else ""
+        listed = (nxt in COORDINATORS and i + 2 < len(words) and starts[i + 2] in org_starts) \
+            or (prv in COORDINATORS and i >= 2 and ends[i - 2] in org_ends)
+        if nxt in rules.company_cues or listed:
+            ent = lexicon.entities.get(rules.ambiguous_names[words[i]])
+            if ent is not None:
+                yield Mention(words[i], s, e, ent.name, ent.cls, "lexicon")
 
 
 def _list_item(tokens: Tokens, k: int, step: int, rules: Rules, freq: dict, tags: dict,

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
 
@@ -58,6 +58,8 @@ class Rules:
     topic_corefs: frozenset[str] = frozenset()  # 该公司 …: refer to the topic entity, not just the closest one
     places: frozenset[str] = frozenset()  # 大连, 常熟, 美国 …: place names that start company names
     stake_words: frozenset[str] = frozenset()  # 股权, 业务 …: a part of a company bought (A收购B的20%股权)
+    ambiguous_names: dict = field(default_factory=dict)  # 联想 → 联想集团 …: short names that are ordinary words too
+    company_cues: frozenset[str] = frozenset()  # 宣布, 旗下 …: words after a name that show it is a company
 
     # derived tables, computed on first use (the rules are read once and shared by every Doc)
     @cached_property
@@ -232,10 +234,13 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
             problems.append(f"{d / 'coreference.tsv'}:{n}: refers_to must be nearest or topic, not {r['refers_to']!r}")
         elif r["refers_to"] == "topic":
             topic_words.add(r["word"])
+    ambiguous = {}
+    for n, r in _table(d / "ambiguous_names.tsv"):
+        ambiguous[r["surface"]] = r["entity"]
     if problems:
         raise ConfigError("rule files have problems:\n  - " + "\n  - ".join(problems))
     return Rules(tuple(relations), tuple(sorted(suffixes, key=lambda s: -len(s.suffix))), tuple(figures), coref,
                  _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
                  _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
                  _words(d / "stock_markers.txt"), frozenset(topic_words), _words(d / "places.txt"),
-                 _words(d / "stake_words.txt"))
+                 _words(d / "stake_words.txt"), ambiguous, _words(d / "company_cues.txt"))
