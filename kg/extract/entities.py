@@ -255,6 +255,27 @@ def _registered_name_end(words: list[str], k: int, rules: Rules, triggers: set[s
     return n
 
 
+BRANCH_WORDS = frozenset({"分行", "支行", "分公司", "营业部", "办事处", "营业厅"})
+
+
+def _place_word(word: str, rules: Rules, tags: dict) -> bool:
+    """A place name that may start a registered name: in places.txt, or tagged as a place by jieba."""
+    return word in rules.places or (tags.get(word) == "ns" and 2 <= len(word) <= 3)
+
+
+def _branch_end(words: list[str], k: int, rules: Rules, tags: dict) -> int | None:
+    """After a known name ending at token ``k``: the token index just past 分行/支行/分公司 … that follows one
+    to three place or name words (中国银行 | 东京 分行, 兴业银行 | 上海 徐汇 支行), else None."""
+    n = k
+    while n < len(words) and n - k < 3 and words[n] not in BRANCH_WORDS:
+        w = words[n]
+        if not _CJK.match(w) or w in rules.stopwords or w in rules.trigger_words() \
+                or not (_place_word(w, rules, tags) or tags.get(w) in (None, "ns", "nz", "nr", "n", "j")):
+            return None
+        n += 1
+    return n + 1 if n > k and n < len(words) and words[n] in BRANCH_WORDS else None
+
+
 def _shares(words: list[str], k: int, rules: Rules) -> bool:
     """持有工商银行股份: 股份 after a known name, with no legal form after it, means its shares."""
     return words[k] == "股份" and (k + 1 >= len(words) or words[k + 1] not in rules.legal_forms)
@@ -314,10 +335,20 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         registered = _registered_name_end(words, tok_end, rules, triggers, tags) if is_org else None
         if registered:
             end = ends[registered - 1]
+            if tok_start and _place_word(words[tok_start - 1], rules, tags) and not blocked.overlaps(starts[tok_start - 1], start):
+                start = starts[tok_start - 1]  # 杭州 + 同花顺数据开发有限公司: the registered name starts with its city
             surface = text[start:end]
             known = lexicon.link(surface)
             label, cls = (known.name, known.cls) if known else (registered_stem(surface), ent.cls if ent.cls != "Scenario" else "Company")
             found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
+            blocked.add(start, end)
+            continue
+        # a known bank or company + a place + 分行/支行/分公司 is one of its branches (中国银行东京分行)
+        branch = _branch_end(words, tok_end, rules, tags) if is_org else None
+        if branch:
+            end = ends[branch - 1]
+            surface = text[start:end]
+            found.append(Mention(surface, start, end, surface, ent.cls, "pattern"))
             blocked.add(start, end)
             continue
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
