@@ -263,6 +263,19 @@ def _place_word(word: str, rules: Rules, tags: dict) -> bool:
     return word in rules.places or (tags.get(word) == "ns" and 2 <= len(word) <= 3)
 
 
+def _place_start(words: list[str], j: int, rules: Rules, tags: dict, freq: dict, taken, starts, ends) -> int | None:
+    """The index of a place word at most three tokens before token ``j``, with only name words between
+    (no stopword, verb or function word, nothing found already); else None."""
+    for k in range(j - 1, max(-1, j - 4), -1):
+        w = words[k]
+        if not _NAMEISH.match(w) or taken.overlaps(starts[k], ends[k]) or w in rules.stopwords \
+                or tags.get(w) in LEADING_TAGS:
+            return None
+        if _place_word(w, rules, tags):
+            return k
+    return None
+
+
 def _branch_end(words: list[str], k: int, rules: Rules, tags: dict) -> int | None:
     """After a known name ending at token ``k``: the token index just past 分行/支行/分公司 … that follows one
     to three place or name words (中国银行 | 东京 分行, 兴业银行 | 上海 徐汇 支行), else None."""
@@ -400,6 +413,13 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     break  # … and 5 + 日讯嘉寓: a date, not the start of the name
                 j -= 1
                 prefix = prev + prefix
+            if legal and i - j >= suf.max_tokens:
+                # a registered name longer than the usual prefix reaches back to its province or city
+                # (陕西 + 九州 映红 实业 发展 + 有限公司): up to three more name words, ending at a place
+                far = _place_start(words, j, rules, tags, freq, taken, starts, ends)
+                if far is not None:
+                    prefix = text[starts[far]:starts[j]] + prefix
+                    j = far
             while j < i and (words[j] in rules.name_inner_words
                              or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags))
                              or _common_lead(words[j], i - j, freq, tags)):
