@@ -255,6 +255,8 @@ def _registered_name_end(words: list[str], k: int, rules: Rules, triggers: set[s
     return n
 
 
+CHINA_PHRASE_NEXT = frozenset({"市场", "区", "业务", "境内", "内地", "大陆", "地区", "用户", "消费者", "市场份额", "首家",
+                               "第一", "最大", "的"})
 BRANCH_WORDS = frozenset({"分行", "支行", "分公司", "营业部", "办事处", "营业厅"})
 
 
@@ -353,6 +355,16 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             surface = text[start:end]
             known = lexicon.link(surface)
             label, cls = (known.name, known.cls) if known else (registered_stem(surface), ent.cls if ent.cls != "Scenario" else "Company")
+            found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
+            blocked.add(start, end)
+            continue
+        # a known company + 中国 is its China arm (百事中国, 安利中国), unless 中国 starts a phrase (百事中国市场)
+        if is_org and tok_end < n and words[tok_end] == "中国" and not text[start:ends[tok_end - 1]].startswith("中国") \
+                and (tok_end + 1 >= n or words[tok_end + 1] not in CHINA_PHRASE_NEXT):
+            end = ends[tok_end]
+            surface = text[start:end]
+            known = lexicon.link(surface)
+            label, cls = (known.name, known.cls) if known else (surface, ent.cls)
             found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
             blocked.add(start, end)
             continue
