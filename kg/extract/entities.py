@@ -320,6 +320,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     triggers = rules.trigger_words()
     industry = rules.industry_words
     kept = _longest_spans(match_id)
+    has_branch = not BRANCH_WORDS.isdisjoint(tokens.index)  # 分行, 支行 …: most texts name no branch
     name_starts = {tok_start for tok_start, _ in kept}
     for tok_start, tok_end in kept:
         start, end = starts[tok_start], ends[tok_end - 1]
@@ -369,7 +370,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             blocked.add(start, end)
             continue
         # a known bank or company + a place + 分行/支行/分公司 is one of its branches (中国银行东京分行)
-        branch = _branch_end(words, tok_end, rules, tags) if is_org else None
+        branch = _branch_end(words, tok_end, rules, tags) if is_org and has_branch else None
         if branch:
             end = ends[branch - 1]
             surface = text[start:end]
