@@ -198,6 +198,16 @@ def _rare_word(word: str, freq: dict, tags: dict) -> bool:
     return not (word[0] in NUMERALS and any(c in NUMERALS or c in MEASURE_CHARS for c in word[1:]))
 
 
+def _registered_word(word: str, prefix: str, freq: dict, tags: dict) -> bool:
+    """Words a registered name (X有限公司, X集团) may hold although jieba tags them otherwise: a rare set
+    phrase (上海 + 物资贸易 + 股份有限公司), or a single character in front of a one-character rest."""
+    if not _CJK.match(word) or word in LEADING_CHARS or word[0] in NUMERALS:
+        return False
+    if len(word) == 1:
+        return len(prefix) == 1
+    return tags.get(word) in ("l", "i", "v", "vn", "a", "nz") and freq.get(word, 0) <= RARE_WORD_FREQ
+
+
 def _counted(word: str, tags: dict, freq: dict) -> bool:
     """两大, 三家, 多个: a count, which starts a description (两大互联网公司), never a name. A rare word
     that only starts with a numeral (三叶 + 集团, 九州 + 通) is a name."""
@@ -418,7 +428,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 inner = legal and prev in rules.name_inner_words  # 天然气开发 + 股份有限公司
                 if not _NAMEISH.match(prev) or taken.overlaps(starts[j - 1], ends[j - 1]):
                     break
-                if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags))) \
+                if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags)
+                                                 and not (legal and _registered_word(prev, prefix, freq, tags)))) \
                         and not inner:
                     break
                 if prev in titles or prev in rules.coreference or (prev in triggers and not inner) \
