@@ -293,6 +293,7 @@ def test_no_relation_across_list_items(nlp, text, bad):
     ("银联在便利店、商超、菜市场等场景推出活动，银联商务的子公司也参与。", "商超"),  # in a list of scenarios
     ("宁波银行的出资尚需监管部门核准。", "尚需监管部门核准"),     # after a deal word, but no name
     ("该公司持有的理财产品期限未到。", "期限未到"),
+    ("华耐是朱敏第一家投资的香港上市公司。", "华耐是朱敏第一家"),  # no name runs over 是 and a count
 ])
 def test_common_words_in_business_sentences_are_no_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
@@ -322,6 +323,7 @@ def test_a_name_never_starts_with_a_demonstrative(nlp):
     ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "世纪鼎利"),  # the other items of a list with a company
     ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "东方热电"),  # … the last one ends before 均
     ("华东科技拟竞购廊坊晶体20%股权。", "廊坊晶体"),                # the object of a deal word, before a share
+    ("昨日，恒银中嘉拟收购该平台。", "恒银中嘉"),                   # the name that opens a deal clause
     ("据悉，中国银行东京分行的借记卡发行量增长。", "中国银行东京分行"),  # a known bank's branch
     ("百事中国位于成都的工厂停产。", "百事中国"),                    # a known company's China arm
     ("上证所对上海物资贸易股份有限公司进行处罚。", "上海物资贸易股份有限公司"),  # a rare set phrase inside

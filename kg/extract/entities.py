@@ -489,6 +489,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     for m in _deal_objects(tokens, taken, lexicon, rules, freq, tags):
         found.append(m)
         taken.add(m.start, m.end)
+    for m in _deal_subjects(tokens, taken, lexicon, rules, freq, tags):
+        found.append(m)
+        taken.add(m.start, m.end)
 
     # 4. unseen names from jieba's dictionary tags and unknown words (weak: only name-like tokens, and
     #    only in sentences about companies: a business word or a relation trigger in the same sentence)
@@ -747,6 +750,41 @@ def _deal_objects(tokens: Tokens, taken: _Taken, lexicon: Lexicon, rules: Rules,
         if not 2 <= e - s <= 10 or taken.overlaps(s, e) or not any(
                 not freq.get(words[x]) or tags.get(words[x]) in PLACE_OR_NAME_TAGS for x in got):
             continue  # a name has a word jieba does not know or knows as a name or place (女儿红, 廊坊 + 晶体)
+        surface = text[s:e]
+        known = lexicon.link(surface)
+        yield Mention(surface, s, e, known.name if known else registered_stem(surface),
+                      known.cls if known else "Company", "lexicon" if known else "pattern")
+
+
+SUBJECT_LINKS = frozenset({"拟", "将", "已", "也", "还", "宣布", "计划", "决定", "正式", "成功", "曾", "近日", "日前",
+                           "昨日", "今日", "此前", "再次", "首次", "已经", "正在", "继续", "又"})
+CLAUSE_OPENERS = frozenset("，,。；;：:（(“\"")  # what may come right before the subject of a clause
+
+
+def _deal_subjects(tokens: Tokens, taken: _Taken, lexicon: Lexicon, rules: Rules, freq: dict, tags: dict):
+    """The name that opens a clause whose verb is a deal word: ，新华光拟收购…, 。女儿红将持有…"""
+    words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
+    for i in tokens.positions(rules.deal_object_words):
+        k = i - 1
+        while k >= 0 and words[k] in SUBJECT_LINKS:
+            k -= 1
+        got = []
+        while k >= 0 and len(got) < 3 and words[k] not in CLAUSE_OPENERS:
+            w = words[k]
+            if not _NAMEISH.match(w) or w in rules.stopwords or w in rules.trigger_words() or w[0] in DEMONSTRATIVES \
+                    or (not freq.get(w) and w[0] in UNKNOWN_WORD_LEADS) \
+                    or (freq.get(w, 0) <= RARE_GLUED_FREQ and len(w) >= 3 and (w[-1] in GLUED_TAIL or w[-1] == "是")) \
+                    or tags.get(w) in LEADING_TAGS or tags.get(w) in PHRASE_TAGS or tags.get(w) in ("m", "t", "f") \
+                    or (len(w) >= 3 and w[-1] in COMMON_NOUN_ENDS):
+                break
+            got.append(k)
+            k -= 1
+        if not got or (k >= 0 and words[k] not in CLAUSE_OPENERS):
+            continue  # the clause must open with the name
+        s, e = starts[got[-1]], ends[got[0]]
+        if not 2 <= e - s <= 10 or taken.overlaps(s, e) or not any(
+                not freq.get(words[x]) or tags.get(words[x]) in PLACE_OR_NAME_TAGS for x in got):
+            continue
         surface = text[s:e]
         known = lexicon.link(surface)
         yield Mention(surface, s, e, known.name if known else registered_stem(surface),
