@@ -373,10 +373,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         if is_org and tok_end < n and words[tok_end] == "中国" and not text[start:ends[tok_end - 1]].startswith("中国") \
                 and (tok_end + 1 >= n or words[tok_end + 1] not in CHINA_PHRASE_NEXT):
             end = ends[tok_end]
-            surface = text[start:end]
-            known = lexicon.link(surface)
-            label, cls = (known.name, known.cls) if known else (surface, ent.cls)
-            found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
+            found.append(_linked(text[start:end], start, end, lexicon, ent.cls))
             blocked.add(start, end)
             continue
         # a known bank or company + a place + 分行/支行/分公司 is one of its branches (中国银行东京分行)
@@ -727,6 +724,35 @@ OBJECT_ENDS = re.compile(r"(?:<n>|\d|%|的|股权|股份|股票|全部|部分|�
 PHRASE_TAGS = frozenset({"i", "l", "a", "ad", "z"})  # idioms, set phrases, adjectives: never inside a name here
 
 
+def _deal_name_word(w: str, rules: Rules, freq: dict, tags: dict) -> bool:
+    """May ``w`` be part of the name next to a deal word? No stopword, trigger, demonstrative, function word,
+    verb, set phrase or common noun (…书, …性), and no unknown word that starts like a verb (获批)."""
+    return _NAMEISH.match(w) is not None and w not in rules.stopwords and w not in rules.trigger_words() \
+        and w[0] not in DEMONSTRATIVES and not (not freq.get(w) and w[0] in UNKNOWN_WORD_LEADS) \
+        and tags.get(w) not in LEADING_TAGS and tags.get(w) not in PHRASE_TAGS \
+        and not (len(w) >= 3 and w[-1] in COMMON_NOUN_ENDS)
+
+
+def _deal_name(tokens: Tokens, a: int, b: int, taken: _Taken, lexicon: Lexicon, freq: dict, tags: dict) -> Mention | None:
+    """Tokens a..b as a company next to a deal word: 2-10 characters, nothing found there already, and a
+    word jieba does not know or knows as a name or place (女儿红, 廊坊 + 晶体)."""
+    words, text = tokens.words, tokens.text
+    s, e = tokens.starts[a], tokens.ends[b]
+    if not 2 <= e - s <= 10 or taken.overlaps(s, e) \
+            or not any(not freq.get(words[x]) or tags.get(words[x]) in PLACE_OR_NAME_TAGS for x in range(a, b + 1)):
+        return None
+    return _linked(text[s:e], s, e, lexicon, "Company", registered_stem(text[s:e]))
+
+
+def _linked(surface: str, s: int, e: int, lexicon: Lexicon, cls: str, label: str | None = None) -> Mention:
+    """A mention of a known entity when the lexicon knows ``surface``, else of an unseen one of class ``cls``
+    labelled ``label`` (default: the surface)."""
+    known = lexicon.link(surface)
+    if known:
+        return Mention(surface, s, e, known.name, known.cls, "lexicon")
+    return Mention(surface, s, e, label or surface, cls, "pattern")
+
+
 def _deal_objects(tokens: Tokens, taken: _Taken, lexicon: Lexicon, rules: Rules, freq: dict, tags: dict):
     """The name right after a deal word (收购, 持有, 增持 … in ``rules.deal_object_words``) when a share, a
     figure or the clause's end follows it: 收购倍特公司20%股权, 持有新华光30%, 收购亚光电子，实现…"""
@@ -737,23 +763,15 @@ def _deal_objects(tokens: Tokens, taken: _Taken, lexicon: Lexicon, rules: Rules,
             k += 1
         got = []
         while k < len(words) and len(got) < 3 and not OBJECT_ENDS.match(text, starts[k]):
-            w = words[k]
-            if not _NAMEISH.match(w) or w in rules.stopwords or w in rules.trigger_words() or w[0] in DEMONSTRATIVES \
-                    or (not freq.get(w) and w[0] in UNKNOWN_WORD_LEADS) \
-                    or tags.get(w) in LEADING_TAGS or tags.get(w) in PHRASE_TAGS or (len(w) >= 3 and w[-1] in COMMON_NOUN_ENDS):
+            if not _deal_name_word(words[k], rules, freq, tags):
                 break
             got.append(k)
             k += 1
         if not got or (k < len(words) and not OBJECT_ENDS.match(text, starts[k])):
             continue
-        s, e = starts[got[0]], ends[got[-1]]
-        if not 2 <= e - s <= 10 or taken.overlaps(s, e) or not any(
-                not freq.get(words[x]) or tags.get(words[x]) in PLACE_OR_NAME_TAGS for x in got):
-            continue  # a name has a word jieba does not know or knows as a name or place (女儿红, 廊坊 + 晶体)
-        surface = text[s:e]
-        known = lexicon.link(surface)
-        yield Mention(surface, s, e, known.name if known else registered_stem(surface),
-                      known.cls if known else "Company", "lexicon" if known else "pattern")
+        m = _deal_name(tokens, got[0], got[-1], taken, lexicon, freq, tags)
+        if m is not None:
+            yield m
 
 
 SUBJECT_LINKS = frozenset({"拟", "将", "已", "也", "还", "宣布", "计划", "决定", "正式", "成功", "曾", "近日", "日前",
@@ -771,24 +789,16 @@ def _deal_subjects(tokens: Tokens, taken: _Taken, lexicon: Lexicon, rules: Rules
         got = []
         while k >= 0 and len(got) < 3 and words[k] not in CLAUSE_OPENERS:
             w = words[k]
-            if not _NAMEISH.match(w) or w in rules.stopwords or w in rules.trigger_words() or w[0] in DEMONSTRATIVES \
-                    or (not freq.get(w) and w[0] in UNKNOWN_WORD_LEADS) \
-                    or (freq.get(w, 0) <= RARE_GLUED_FREQ and len(w) >= 3 and (w[-1] in GLUED_TAIL or w[-1] == "是")) \
-                    or tags.get(w) in LEADING_TAGS or tags.get(w) in PHRASE_TAGS or tags.get(w) in ("m", "t", "f") \
-                    or (len(w) >= 3 and w[-1] in COMMON_NOUN_ENDS):
-                break
+            if not _deal_name_word(w, rules, freq, tags) or tags.get(w) in ("m", "t", "f") \
+                    or (freq.get(w, 0) <= RARE_GLUED_FREQ and len(w) >= 3 and (w[-1] in GLUED_TAIL or w[-1] == "是")):
+                break  # … and before the verb, no count, time or word with 是/拟 glued to it (华耐是, 第一家)
             got.append(k)
             k -= 1
         if not got or (k >= 0 and words[k] not in CLAUSE_OPENERS):
             continue  # the clause must open with the name
-        s, e = starts[got[-1]], ends[got[0]]
-        if not 2 <= e - s <= 10 or taken.overlaps(s, e) or not any(
-                not freq.get(words[x]) or tags.get(words[x]) in PLACE_OR_NAME_TAGS for x in got):
-            continue
-        surface = text[s:e]
-        known = lexicon.link(surface)
-        yield Mention(surface, s, e, known.name if known else registered_stem(surface),
-                      known.cls if known else "Company", "lexicon" if known else "pattern")
+        m = _deal_name(tokens, got[-1], got[0], taken, lexicon, freq, tags)
+        if m is not None:
+            yield m
 
 
 def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules,
@@ -831,11 +841,9 @@ def _list_members(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: 
             surface = text[s:e]
             if not _CJK.match(surface):
                 continue
-            known = lexicon.link(surface)
-            if known and not onto_actor(known.cls):
+            new = _linked(surface, s, e, lexicon, "Company")
+            if not onto_actor(new.type):
                 continue  # 便利店、商超: scenarios, not companies
-            label, cls = (known.name, known.cls) if known else (surface, "Company")
-            new = Mention(surface, s, e, label, cls, "lexicon" if known else "pattern")
             taken.add(s, e)
             queue.append(new)
             yield new
@@ -871,7 +879,7 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
         # a place name in front: 上海 + 建工, 江苏 + 井神; or a rare noun (中油 + 化建, 中美 + 史克): a listed
         # company's four-character short name that jieba cut in two
         if i > 0 and len(word) == 2 and ends[i - 1] == s and not taken.overlaps(starts[i - 1], s) \
-                and ((tags.get(words[i - 1]) == "ns" and 2 <= len(words[i - 1]) <= 3) or _rare_noun(words[i - 1], rules, freq, tags)):
+                and (_place_word(words[i - 1], rules, tags) or _rare_noun(words[i - 1], rules, freq, tags)):
             s = starts[i - 1]
         surface = text[s:e]
         known = lexicon.link(surface)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from dataclasses import replace
 from functools import lru_cache
 
 from spacy.tokens import Doc
@@ -254,6 +255,12 @@ WHOLE = re.compile(r"全部|全资|100\s*[%％]|百分之百")  # … unless all
 STAKE_WINDOW = 16  # characters after a company's name in which a stake word says only part of it is bought
 
 
+@lru_cache(maxsize=64)
+def _as_active(rule: RelationRule) -> RelationRule:
+    """The rule read with the active pattern (the stake pattern is active plus a stake word)."""
+    return replace(rule, pattern="active")
+
+
 def stake_after(text: str, m: Mention, stake: re.Pattern) -> bool:
     """Is a stake word (股权, 业务 …) written after ``m`` in its clause (B的20%股权, B在埃及的油气资产)?
 
@@ -313,8 +320,7 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
     elif p == "with_far":
         yield from _with_far(text, ms, t0, before, others)
     elif p == "stake":  # A收购B的20%股权 / B的手机业务: A invests in B
-        for h, t in _pairs_for(RelationRule(rule.rule, rule.property, rule.triggers, "active", rule.head_types,
-                                            rule.tail_types, rule.confidence), text, ms, t0, t1, onto, others, sides):
+        for h, t in _pairs_for(_as_active(rule), text, ms, t0, t1, onto, others, sides):
             if stake_after(text, t, stake):
                 yield h, t
     elif p in ("active", "active_reverse", "at"):
@@ -445,12 +451,6 @@ def family_pairs(rule: RelationRule, ms: list[Mention], onto: Ontology):
     """(member, parent) for names of one sentence where the member's name starts with the parent's stem:
     the parent's whole name, or its name without a group word at its end (华润集团 → 华润): 华润电力 and
     华润集团 → 华润电力 subsidiaryOf 华润集团. A name-level inference, so a low confidence."""
-    label_by_start: dict[str, str] = {}
-    for m in ms:  # a member and its parent start alike (华润电力, 华润集团): most sentences have no such two
-        if m.source != "coref" and label_by_start.setdefault(m.text[:2], m.label) != m.label:
-            break
-    else:
-        return
     stems = []
     for m in ms:
         if m.source == "coref" or not _typed(onto, m, rule.tail_types):
@@ -532,14 +532,15 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
         if family_rules else []
     for s0, s1 in sentences:
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
-        if not in_sentence and bisect_left(alike, s1) - bisect_left(alike, s0) < 2 \
-                and bisect_left(peer_starts, s1) == bisect_left(peer_starts, s0):
+        family_here = bisect_left(alike, s1) - bisect_left(alike, s0) >= 2
+        peers_here = bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0)
+        if not (in_sentence or family_here or peers_here):
             continue
         ms = [m for m in mentions[bisect_left(mention_starts, s0): bisect_right(mention_starts, s1)] if m.end <= s1]
         if len(ms) < 2:
             continue
         related = set()  # the pairs of labels with a relation in this sentence
-        for rule in family_rules if bisect_left(alike, s1) - bisect_left(alike, s0) >= 2 else ():
+        for rule in family_rules if family_here else ():
             for member, parent in family_pairs(rule, ms, onto):
                 key = (rule.property, member.label, parent.label, s0)
                 if key not in seen:
@@ -547,7 +548,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                     related.add(frozenset((member.label, parent.label)))
                     yield rule, member, parent, (s0, s1)
         if not in_sentence:
-            if bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
+            if peers_here:
                 yield from peer_relations(ms, s0, s1, related)
             continue
         acting = any(w in deal_words for w, _, _ in in_sentence)  # 收购, 合作, 领投 …: a deal, not a market
@@ -583,5 +584,5 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                     seen.add(key)
                     related.add(frozenset((subj.label, obj.label)))
                     yield rule, subj, obj, (s0, s1)
-        if not acting and bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0):
+        if peers_here and not acting:
             yield from peer_relations(ms, s0, s1, related)
