@@ -26,11 +26,6 @@ class Tokens:
     starts: list[int]  # token character offsets (Token.idx)
     ends: list[int]  # starts[i] + len(words[i])
 
-    @cached_property
-    def distinct(self) -> frozenset[str]:
-        """The distinct words (made once per Doc, on first use)."""
-        return frozenset(self.words)
-
     def positions(self, wanted, last: bool = True) -> list[int]:
         """Positions of the tokens that are in ``wanted`` (a set or dict), in order; ``last=False``
         leaves out the last token (for words that need one after them).
