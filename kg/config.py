@@ -21,6 +21,7 @@ class Settings:
     ontology_dir: Path = ONTOLOGY_DIR
     lexicon_file: str = "lexicon.tsv"
     scenarios_file: str = "scenarios.ttl"
+    listed_file: str = "listed_companies.tsv"
     ontology_file: str = "fintech.ttl"
     shapes_file: str = "shapes.ttl"
     rules_dir: str = "rules"

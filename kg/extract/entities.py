@@ -301,9 +301,17 @@ def _branch_end(words: list[str], k: int, rules: Rules, tags: dict) -> int | Non
     return n + 1 if n > k and n < len(words) and words[n] in BRANCH_WORDS else None
 
 
-def _shares(words: list[str], k: int, rules: Rules) -> bool:
-    """持有工商银行股份: 股份 after a known name, with no legal form after it, means its shares."""
-    return words[k] == "股份" and (k + 1 >= len(words) or words[k + 1] not in rules.legal_forms)
+SHARE_NEXT = frozenset(("的", "总额", "总数", "比例", "占", "数量", "转让"))  # 工行股份的 …, 武钢股份总额: its shares
+CLAUSE_OPENERS = frozenset("，,：:。！？!?；;、\n“”\"（()）") | {"而", "和", "与", "及", "以及"}
+
+
+def _shares(words: list[str], start: int, k: int, rules: Rules) -> bool:
+    """持有工商银行股份: 股份 after a known name (tokens start … k-1), with no legal form after it, means its
+    shares, unless the name opens a clause (，东航股份公告称: the listed company)."""
+    if words[k] != "股份" or (k + 1 < len(words) and words[k + 1] in rules.legal_forms):
+        return False
+    opens = start == 0 or words[start - 1] in CLAUSE_OPENERS
+    return not opens or (k + 1 < len(words) and words[k + 1] in SHARE_NEXT)
 
 
 def _used_as_verb(words: list[str], i: int, name_starts: set[int]) -> bool:
@@ -387,12 +395,17 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
         k = tok_end  # … also with two suffix tokens: 上海汽车集团 + 股份 + 有限公司
         while k < n and k - tok_end < 2 and words[k] in CORPORATE_SUFFIXES and ent.cls != "Scenario" \
-                and not _used_as_verb(words, k, name_starts) and not _shares(words, k, rules):
+                and not _used_as_verb(words, k, name_starts) and not _shares(words, tok_start, k, rules):
             end = ends[k]
             k += 1
-        if tok_start and words[tok_start - 1] in rules.places and ent.cls != "Scenario" \
+        legal = k > tok_end and words[k - 1] in rules.legal_forms  # 新昌县 + 新和成控股有限公司: a county starts it too
+        if tok_start and (words[tok_start - 1] in rules.places or legal and _place_word(words[tok_start - 1], rules, tags)) \
+                and ent.cls != "Scenario" \
                 and not blocked.overlaps(starts[tok_start - 1], start) and not text[start:end].startswith(words[tok_start - 1]):
             start = starts[tok_start - 1]  # 中国 + 国药集团, 美国 + 高盛: the place is part of how the name is written
+        if legal and words[tok_end] == "控股":  # 新和成 + 控股有限公司: the holding company above the listed one
+            found.append(_linked(text[start:end], start, end, lexicon, "Company", registered_stem(text[start:end])))
+            continue
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
     taken = blocked  # from here on: everything claimed, the names found and the blocked modifiers
     for m in found:
@@ -661,21 +674,25 @@ LIST_NEXT_CHARS = frozenset("、和及以与")  # the first character of a separ
 def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules):
     """联想, 美的, 通用 … (ambiguous_names.tsv) as their company when a company word follows (联想宣布,
     美的旗下: company_cues.txt) or when a list joins them to a company found already (上汽与通用, 联想和中国电信)."""
-    if not rules.ambiguous_names:
+    table = {**lexicon.contextual, **rules.ambiguous_names} if lexicon.contextual else rules.ambiguous_names
+    if not table:
         return
     words, starts, ends = tokens.words, tokens.starts, tokens.ends
     org_starts = {m.start for m in found if m.type != "Scenario"}
     org_ends = {m.end for m in found if m.type != "Scenario"}
-    for i in tokens.positions(rules.ambiguous_names):
+    for i in tokens.positions(table):
         s, e = starts[i], ends[i]
         if taken.overlaps(s, e):
             continue
         nxt = words[i + 1] if i + 1 < len(words) else ""
         prv = words[i - 1] if i else ""
+        if i and prv not in CLAUSE_OPENERS and prv not in COORDINATORS:
+            continue  # 金一 + 文化收购, 陈 + 荣华: part of a longer name
         listed = (nxt in COORDINATORS and i + 2 < len(words) and starts[i + 2] in org_starts) \
-            or (prv in COORDINATORS and i >= 2 and ends[i - 2] in org_ends)
+            or (prv in COORDINATORS and i >= 2 and ends[i - 2] in org_ends
+                and (words[i] in rules.ambiguous_names or not nxt or nxt in CLAUSE_OPENERS))  # 与 + 一致行动人
         if nxt in rules.company_cues or listed:
-            ent = lexicon.entities.get(rules.ambiguous_names[words[i]])
+            ent = lexicon.entities.get(table[words[i]])
             if ent is not None:
                 yield Mention(words[i], s, e, ent.name, ent.cls, "lexicon")
 
