@@ -31,6 +31,7 @@ class Entity:
     en: str = ""
     parent: str = ""  # canonical name of parent organisation (or broader scenario)
     broader: tuple[str, ...] = ()  # scenarios only
+    code: str = ""  # stock code of a listed company that only ontology/listed_companies.tsv names
 
 
 @dataclass(frozen=True)
@@ -103,10 +104,10 @@ def read_listed_rows(path: Path) -> list[tuple[Entity, bool]]:
     if not path.exists():
         return []
     rows = []
-    for n, (name, cls, _code, aliases, kind) in _tsv_rows(path, LISTED_COLUMNS):
+    for n, (name, cls, code, aliases, kind) in _tsv_rows(path, LISTED_COLUMNS):
         if kind not in ("name", "word"):
             raise ConfigError(f"{path}:{n}: kind must be 'name' or 'word', not {kind!r}.")
-        rows.append((Entity(name, cls, _aliases(aliases)), kind == "word"))
+        rows.append((Entity(name, cls, _aliases(aliases), code=code), kind == "word"))
     return rows
 
 

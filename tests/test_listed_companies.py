@@ -95,3 +95,19 @@ def test_the_import_script_keeps_one_row_per_name_with_class_and_kind():
     assert rows == [("万科", "Company", "000002", "万科A", "word"),  # two characters: only in context
                     ("太阳能", "Company", "000591", "", "word"),
                     ("招商银行", "Bank", "600036", "", "name")]
+
+
+@pytest.mark.parametrize("text, want", [
+    # the lexicon links 格力 and 格力电器 to one company; a text that also names 格力集团 means the group
+    ("格力集团仍然是格力电器的第一大股东。", {("格力集团", "格力集团"), ("格力电器", "格力电器")}),
+    ("鞍钢集团将增持鞍钢股份的股票。", {("鞍钢集团", "鞍钢集团"), ("鞍钢股份", "鞍钢股份")}),
+    ("宝钢集团是宝钢的控股股东。", {("宝钢集团", "宝钢股份"), ("宝钢", "宝钢股份")}),  # the bare stem: one company
+])
+def test_a_group_and_its_listed_member_named_in_one_text_are_two_companies(extract, text, want):
+    assert want <= {(m.text, m.label) for m in extract(text).mentions}
+
+
+def test_a_listed_company_name_plus_group_is_its_parent_group(extract):
+    x = extract("华鲁恒升公告，公司控股股东山东华鲁恒升集团有限公司正在讨论重大事项。")
+    assert ("山东华鲁恒升集团有限公司", "山东华鲁恒升集团") in {(m.text, m.label) for m in x.mentions}
+    assert ("华鲁恒升", "subsidiaryOf", "山东华鲁恒升集团") in {(r.head, r.type, r.tail) for r in x.relations}

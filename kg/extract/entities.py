@@ -403,7 +403,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 and ent.cls != "Scenario" \
                 and not blocked.overlaps(starts[tok_start - 1], start) and not text[start:end].startswith(words[tok_start - 1]):
             start = starts[tok_start - 1]  # 中国 + 国药集团, 美国 + 高盛: the place is part of how the name is written
-        if legal and words[tok_end] == "控股":  # 新和成 + 控股有限公司: the holding company above the listed one
+        if k > tok_end and ((legal and words[tok_end] == "控股") or (ent.code and words[tok_end] in rules.group_words)):
+            # 新和成 + 控股有限公司, 华鲁恒升 + 集团有限公司: the holding company or group above the listed one
             found.append(_linked(text[start:end], start, end, lexicon, "Company", registered_stem(text[start:end])))
             continue
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
@@ -543,7 +544,38 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             found = [x for x in found if not (x.start >= s and x.end <= e)]  # names inside a title are not mentions
             found.append(Mention(m.group(1), s, e, m.group(1), "Report", "pattern"))
     found = _short_names(text, found, rules)
+    found = _split_group_and_member(found, lexicon, rules)
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _split_group_and_member(found: list[Mention], lexicon: Lexicon, rules: Rules) -> list[Mention]:
+    """A text that names both 格力集团 and 格力电器 (or 鞍钢集团 and 鞍钢股份) speaks of two companies, a group
+    and its listed member, though the lexicon links both to one entity (as most texts use them for one).
+    The mention that is not the entity's own name gets an entity of its own; the bare stem (格力) stays."""
+    by_label: dict[str, set[str]] = {}
+    for m in found:
+        if m.source == "lexicon" and m.type != "Scenario":
+            by_label.setdefault(m.label, set()).add(m.text)
+    split: dict[tuple[str, str], str] = {}
+    for label, texts in by_label.items():
+        if len(texts) < 2:
+            continue
+        for group in texts:
+            word = next((w for w in rules.group_words if group.endswith(w) and len(group) - len(w) >= 2), None)
+            if word is None:
+                continue
+            stem = group[: -len(word)]
+            members = [t for t in texts if t.startswith(stem) and t != stem and t != group
+                       and not any(t.endswith(w) for w in rules.group_words)]
+            if not members:
+                continue
+            for t in (group, *members):
+                if t != label:
+                    split[(label, t)] = registered_stem(t)
+    if not split:
+        return found
+    return [Mention(m.text, m.start, m.end, split[(m.label, m.text)], m.type, "pattern")
+            if (m.label, m.text) in split else m for m in found]
 
 
 def _short_name_pattern(cues: frozenset[str]) -> re.Pattern:

@@ -157,6 +157,11 @@ class Rules:
         return tuple(r for r in self.relations if r.pattern == "family")
 
     @cached_property
+    def group_words(self) -> tuple[str, ...]:
+        """The words that end a group's name (集团, 控股集团 …: the family rules' triggers), longest first."""
+        return tuple(sorted({t for r in self.family_rules for t in r.triggers}, key=len, reverse=True))
+
+    @cached_property
     def relations_by_trigger(self) -> dict[str, tuple[RelationRule, ...]]:
         """The relation rules each trigger word fires, in file order."""
         out: dict[str, list[RelationRule]] = {}
