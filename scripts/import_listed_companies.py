@@ -70,6 +70,8 @@ def class_of(name: str, suffixes: list[tuple[str, str]]) -> str:
     return next((cls for suffix, cls in suffixes if name.endswith(suffix) and len(name) > len(suffix)), "Company")
 
 
+
+
 def read_suffixes() -> list[tuple[str, str]]:
     path = OUT.parent / "rules" / "names.tsv"
     rows = [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines()
@@ -86,7 +88,8 @@ def rows_of(codes: list[dict], dictionary: dict, suffixes: list[tuple[str, str]]
         if len(CJK.findall(name)) < 2 or name in out:
             continue
         alias = listed if listed != name else ""
-        kind = "word" if ordinary_word(name, dictionary) else "name"
+        suffixed = any(name.endswith(suffix) and len(name) > len(suffix) for suffix, _ in suffixes)
+        kind = "word" if ordinary_word(name, dictionary) and not suffixed else "name"  # 宏源证券 is a name
         out[name] = (name, class_of(name, suffixes), r["stock_code"], alias, kind)
     return sorted(out.values(), key=lambda r: r[2])
 

@@ -434,3 +434,21 @@ def test_short_names_that_are_ordinary_words_count_where_a_company_is_meant(nlp,
 ])
 def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, surface):
     assert surface not in {m.text for m in run(nlp, text).mentions}
+
+
+@pytest.mark.parametrize("text, name", [
+    ("国华人寿纳入之后，天茂集团的业绩大增。", "国华人寿"),  # a rare dictionary word that ends like a name
+    ("大唐发电拟取渝能集团20%股权。", "渝能集团"),  # jieba split the unknown name into single characters
+    ("陆金所是上海陆家嘴国际金融资产交易市场股份有限公司的子公司。", "上海陆家嘴国际金融资产交易市场股份有限公司"),
+])
+def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
+    assert name in {m.text for m in run(nlp, text).mentions}, [(m.text, m.label) for m in run(nlp, text).mentions]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("公司注册资本为五千万元。", "注册资本"),  # a common dictionary word that ends like a name (资本)
+    ("境外用户仅凭国际银行卡即可注册。", "仅凭国际"),  # a rare verb before an industry word
+    ("他在中国银行工作了十年。", "在中"),  # 在 + 中: no two split characters after a function word
+])
+def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}

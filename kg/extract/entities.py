@@ -64,6 +64,7 @@ RARE_NOUN_TAGS = frozenset({"n", "nz", "ns", "j"})
 RARE_WORD_FREQ = 150  # … at or below which a mis-tagged word before a name suffix is read as a name
 SECTOR_FOLLOWERS = frozenset({"分析师", "研究员", "行业", "首席", "板块", "团队"})  # 汽车 + 分析师: a sector
 COORDINATORS = ("、", "和", "与", "及", "以及", "同")  # join the names of a list
+RARE_NAME_WORD_FREQ = 10  # a dictionary word this rare that ends like a name is one (国华人寿: 3)
 MAX_NAME_FREQ = 500  # jieba dictionary frequency above which a tagged word is a common word, not a name
 
 
@@ -191,7 +192,8 @@ def _rare_word(word: str, freq: dict, tags: dict) -> bool:
     if len(word) < 2 or not _CJK.match(word) or not 0 < freq.get(word, 0) <= RARE_WORD_FREQ:
         return False
     tag = tags.get(word)
-    if tag not in MISTAGGED_NAME_TAGS and not (tag == "b" and freq[word] <= 10):  # 同兴 (b, 2) but not 主营 (b, 108)
+    if tag not in MISTAGGED_NAME_TAGS and not (tag == "b" and freq[word] <= RARE_NAME_WORD_FREQ):
+        # 同兴 (b, 2) but not 主营 (b, 108); rare verbs neither (仅凭 + 国际银行卡)
         return False
     if word[0] in DEMONSTRATIVES or word[0] in "第另某":  # 这款, 第三部, 另一家: descriptions
         return False
@@ -206,6 +208,18 @@ def _registered_word(word: str, prefix: str, freq: dict, tags: dict) -> bool:
     if len(word) == 1:
         return len(prefix) == 1
     return tags.get(word) in ("l", "i", "v", "vn", "a", "nz") and freq.get(word, 0) <= RARE_WORD_FREQ
+
+
+def _two_chars_before(words: list[str], i: int, rules: Rules, taken, starts, ends) -> bool:
+    """Are the two tokens before ``i`` single characters that jieba split off an unknown name (渝 + 能 + 集团,
+    中 + 房 + 集团), after punctuation or a longer word (not 在 + 中 + 房, not a run of characters)?"""
+    if i < 2 or any(len(w) != 1 or not _CJK.match(w) or w in LEADING_CHARS or w in NUMERALS or w in rules.stopwords
+                    for w in words[i - 2: i]):
+        return False
+    if taken.overlaps(starts[i - 2], ends[i - 1]):
+        return False
+    before = words[i - 3] if i >= 3 else ""
+    return not before or len(before) > 1 or not _CJK.match(before)
 
 
 def _counted(word: str, tags: dict, freq: dict) -> bool:
@@ -359,6 +373,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             while last < n and last - tok_end <= 2 and words[last] in CORPORATE_SUFFIXES:
                 last += 1  # 比亚迪汽车 + 有限公司 / 比亚迪汽车 + 工业有限公司: one company
             end = ends[last - 1]
+            if words[last - 1] in rules.legal_forms and tok_start and _place_word(words[tok_start - 1], rules, tags) \
+                    and not blocked.overlaps(starts[tok_start - 1], start):
+                start = starts[tok_start - 1]  # 上海 + 陆家嘴国际金融资产交易市场股份有限公司: a registered name's city
             known = lexicon.link(text[start:end])
             label, cls = (known.name, known.cls) if known else (registered_stem(text[start:end]), compound.cls)
             found.append(Mention(text[start:end], start, end, label, cls, "lexicon" if known else "pattern"))
@@ -428,13 +445,18 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             head = word[: -len(suf.suffix)]
             if head and (not _NAMEISH.match(head) or head in rules.stopwords):
                 break
-            if head and freq.get(word) and tags.get(word) not in NAME_OR_UNTAGGED:
-                break  # a common dictionary word that happens to end like a name (蓬勃发展, 股权投资)
+            if head and freq.get(word) and tags.get(word) not in NAME_OR_UNTAGGED \
+                    and not (freq[word] <= RARE_NAME_WORD_FREQ
+                             and (freq.get(head, 0) <= RARE_WORD_FREQ or tags.get(head) in PLACE_OR_NAME_TAGS)):
+                break  # a common dictionary word that ends like a name (蓬勃发展, 注册资本), not a rare one (国华 / 华夏 + 人寿)
             legal = suf.suffix in rules.legal_forms
             if not legal and _legal_tail(words, i + 1, rules, triggers, tags):
                 break  # 佳吉饮料 + 有限公司: the legal form's own search below finds the whole name
             j, prefix = i, head
-            while j > 0 and i - j < suf.max_tokens:
+            split_name = not head and _two_chars_before(words, i, rules, taken, starts, ends)
+            if split_name:
+                j, prefix = i - 2, words[i - 2] + words[i - 1]  # 渝 + 能 + 集团: jieba split an unknown name into characters
+            while j > 0 and i - j < suf.max_tokens and not split_name:
                 prev = words[j - 1]
                 inner = legal and prev in rules.name_inner_words  # 天然气开发 + 股份有限公司
                 if not _NAMEISH.match(prev) or taken.overlaps(starts[j - 1], ends[j - 1]):
@@ -554,7 +576,7 @@ def _split_group_and_member(found: list[Mention], lexicon: Lexicon, rules: Rules
     The mention that is not the entity's own name gets an entity of its own; the bare stem (格力) stays."""
     by_label: dict[str, set[str]] = {}
     for m in found:
-        if m.source == "lexicon" and m.type != "Scenario":
+        if m.source == "lexicon" and m.type != "Scenario":  # the lexicon's own names and aliases are never split:
             by_label.setdefault(m.label, set()).add(m.text)
     split: dict[tuple[str, str], str] = {}
     for label, texts in by_label.items():
@@ -570,7 +592,7 @@ def _split_group_and_member(found: list[Mention], lexicon: Lexicon, rules: Rules
             if not members:
                 continue
             for t in (group, *members):
-                if t != label:
+                if t != label and lexicon.link(t) is None:  # 蚂蚁金服 is the lexicon's alias of 蚂蚁集团
                     split[(label, t)] = registered_stem(t)
     if not split:
         return found
