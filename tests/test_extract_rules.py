@@ -440,6 +440,8 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("国华人寿纳入之后，天茂集团的业绩大增。", "国华人寿"),  # a rare dictionary word that ends like a name
     ("大唐发电拟取渝能集团20%股权。", "渝能集团"),  # jieba split the unknown name into single characters
     ("陆金所是上海陆家嘴国际金融资产交易市场股份有限公司的子公司。", "上海陆家嘴国际金融资产交易市场股份有限公司"),
+    ("控股子公司苏州美瑞机械设备制造有限公司已停产。", "苏州美瑞机械设备制造有限公司"),  # 制造 inside a registered name
+    ("集团出售控股子公司北京中地房地产开发有限公司30%股权。", "北京中地房地产开发有限公司"),  # the city before split words
 ])
 def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
     assert name in {m.text for m in run(nlp, text).mentions}, [(m.text, m.label) for m in run(nlp, text).mentions]

@@ -247,11 +247,11 @@ def _name_class(surface: str, suf, rules: Rules) -> str:
 
 
 def _legal_tail(words: list[str], k: int, rules: Rules, triggers: set[str], tags: dict) -> bool:
-    """Does a legal form follow token ``k`` after at most two name words (佳吉饮料 + 有限公司,
-    拉萨汽车 + 运输 + 总公司)? Then the name ends there, not at ``k``."""
-    if rules.legal_forms.isdisjoint(words[k:k + 3]):
+    """Does a legal form follow token ``k`` after at most three name words (佳吉饮料 + 有限公司,
+    拉萨汽车 + 运输 + 总公司, 金龙 + 联合 汽车 工业 有限公司)? Then the name ends there, not at ``k``."""
+    if rules.legal_forms.isdisjoint(words[k:k + 4]):
         return False
-    for n in range(k, min(k + 3, len(words))):
+    for n in range(k, min(k + 4, len(words))):
         w = words[n]
         if w in rules.legal_forms:
             return True
@@ -470,7 +470,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     break  # … and 5 + 日讯嘉寓: a date, not the start of the name
                 j -= 1
                 prefix = prev + prefix
-            if legal and i - j >= suf.max_tokens:
+            if legal and i - j >= 1 and not split_name:
                 # a registered name longer than the usual prefix reaches back to its province or city
                 # (陕西 + 九州 映红 实业 发展 + 有限公司): up to three more name words, ending at a place
                 far = _place_start(words, j, rules, tags, freq, taken, starts, ends)
