@@ -243,6 +243,20 @@ def _with_far(text: str, ms: list[Mention], t0: int, before: list[int], others):
             yield head, t
 
 
+OWNER_WORDS = ("旗下的", "旗下", "持有的", "所持有的", "所持的", "所持", "拥有的", "下属的", "下属", "手中的", "分别持有的",
+               "合计持有的", "共同持有的")
+
+
+def _owned_after(text: str, ms: list[Mention], m: Mention, after: list[int]) -> int | None:
+    """The index of the mention that an owner word after ``m`` introduces (X持有的Y, X旗下Y), within its clause."""
+    rest = text[m.end: m.end + 8]
+    word = next((w for w in OWNER_WORDS if rest.startswith(w)), None)
+    if word is None:
+        return None
+    end = _next_punct(text, m.end, AROUND_WINDOW)
+    return next((k for k in after if ms[k].start >= m.end + len(word) and ms[k].start < end), None)
+
+
 def _sides(ms: list[Mention], t0: int, t1: int, starts: list[int] | None = None) -> tuple[list[int], list[int]]:
     """Indices of the mentions before and after a trigger at t0..t1 (``ms`` sorted by start; ``starts``
     their starts, when known)."""
@@ -337,6 +351,9 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             return
         heads, _ = _list_ending_at(text, ms, heads_i[-1])
         tails = _list_starting_at(text, ms, first)
+        owned = _owned_after(text, ms, tails[-1], after)
+        if owned is not None:  # 收购X持有的Y 20%股权, 收购X旗下Y: Y is the object, X the seller or owner
+            tails = _list_starting_at(text, ms, owned)
         for h in heads:
             for t in tails:
                 yield (t, h) if p == "active_reverse" else (h, t)
