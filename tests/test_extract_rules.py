@@ -442,6 +442,8 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("陆金所是上海陆家嘴国际金融资产交易市场股份有限公司的子公司。", "上海陆家嘴国际金融资产交易市场股份有限公司"),
     ("控股子公司苏州美瑞机械设备制造有限公司已停产。", "苏州美瑞机械设备制造有限公司"),  # 制造 inside a registered name
     ("集团出售控股子公司北京中地房地产开发有限公司30%股权。", "北京中地房地产开发有限公司"),  # the city before split words
+    ("公司将股权转让给中广核能源开发有限责任公司。", "中广核能源开发有限责任公司"),  # 能源开发: two inner words in one
+    ("参与方包括日本三菱UFJ银行。", "日本三菱UFJ银行"),  # the country in front of an unseen bank
 ])
 def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
     assert name in {m.text for m in run(nlp, text).mentions}, [(m.text, m.label) for m in run(nlp, text).mentions]

@@ -255,9 +255,9 @@ def _legal_tail(words: list[str], k: int, rules: Rules, triggers: set[str], tags
         w = words[n]
         if w in rules.legal_forms:
             return True
-        inner = w in rules.name_inner_words
+        inner = rules.inner_word(w)
         if not _CJK.match(w) or (w in triggers and not inner) or (w in rules.stopwords and not inner) \
-                or tags.get(w) not in LEGAL_TAIL_TAGS or (tags.get(w) == "v" and not inner):
+                or (tags.get(w) not in LEGAL_TAIL_TAGS and not inner) or (tags.get(w) == "v" and not inner):
             return False  # 国务院 + 批准 + 南光集团: a verb is no name word (开发, 投资 are, as inner words)
     return False
 
@@ -458,7 +458,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 j, prefix = i - 2, words[i - 2] + words[i - 1]  # 渝 + 能 + 集团: jieba split an unknown name into characters
             while j > 0 and i - j < suf.max_tokens and not split_name:
                 prev = words[j - 1]
-                inner = legal and prev in rules.name_inner_words  # 天然气开发 + 股份有限公司
+                inner = legal and rules.inner_word(prev)  # 天然气开发 + 股份有限公司
                 if not _NAMEISH.match(prev) or taken.overlaps(starts[j - 1], ends[j - 1]):
                     break
                 if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags)
@@ -477,6 +477,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 if far is not None:
                     prefix = text[starts[far]:starts[j]] + prefix
                     j = far
+            elif 0 < j < i and words[j - 1] in rules.places and not taken.overlaps(starts[j - 1], ends[j - 1]):
+                j -= 1  # 日本 + 三菱UFJ银行, 瑞士 + 信贷, 广州 + 日报社: the country or city is part of the name
+                prefix = words[j] + prefix
             while j < i and (words[j] in rules.name_inner_words
                              or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags))
                              or _common_lead(words[j], i - j, freq, tags)):

@@ -156,6 +156,13 @@ class Rules:
         """The rules with no trigger in the text: their trigger words end a parent's name (pattern family)."""
         return tuple(r for r in self.relations if r.pattern == "family")
 
+    def inner_word(self, word: str) -> bool:
+        """A word that may sit inside a registered name (name_inner_words.txt), or two of them that jieba
+        joined into one token (能源 + 开发 → 能源开发)."""
+        inner = self.name_inner_words
+        return word in inner or (len(word) >= 4 and any(word[:k] in inner and word[k:] in inner
+                                                        for k in range(2, len(word) - 1)))
+
     @cached_property
     def group_words(self) -> tuple[str, ...]:
         """The words that end a group's name (集团, 控股集团 …: the family rules' triggers), longest first."""
