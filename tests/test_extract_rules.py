@@ -326,6 +326,7 @@ def test_a_name_never_starts_with_a_demonstrative(nlp):
     ("昨日，恒银中嘉拟收购该平台。", "恒银中嘉"),                   # the name that opens a deal clause
     ("据悉，中国银行东京分行的借记卡发行量增长。", "中国银行东京分行"),  # a known bank's branch
     ("百事中国位于成都的工厂停产。", "百事中国"),                    # a known company's China arm
+    ("腾讯香港今日发布公告。", "腾讯香港"),                          # … and its Hong Kong arm
     ("上证所对上海物资贸易股份有限公司进行处罚。", "上海物资贸易股份有限公司"),  # a rare set phrase inside
     ("旗下还有杭州同花顺数据开发有限公司。", "杭州同花顺数据开发有限公司"),  # the city of a registered name
     ("中国泛海旗下陕西九州映红实业发展有限公司在建设项目。", "陕西九州映红实业发展有限公司"),  # a long one

@@ -279,6 +279,7 @@ def _registered_name_end(words: list[str], k: int, rules: Rules, triggers: set[s
     return n
 
 
+REGION_ARMS = ("中国", "香港")  # 百事中国, 中集香港: a known company's arm in that region
 CHINA_PHRASE_NEXT = frozenset({"市场", "区", "业务", "境内", "内地", "大陆", "地区", "用户", "消费者", "市场份额", "首家",
                                "第一", "最大", "的"})
 BRANCH_WORDS = frozenset({"分行", "支行", "分公司", "营业部", "办事处", "营业厅"})
@@ -394,8 +395,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             found.append(Mention(surface, start, end, label, cls, "lexicon" if known else "pattern"))
             blocked.add(start, end)
             continue
-        # a known company + 中国 is its China arm (百事中国, 安利中国), unless 中国 starts a phrase (百事中国市场)
-        if is_org and tok_end < n and words[tok_end] == "中国" and not text[start:ends[tok_end - 1]].startswith("中国") \
+        # a known company + 中国/香港 is its arm there (百事中国, 中集香港), unless 中国 starts a phrase (百事中国市场)
+        if is_org and tok_end < n and words[tok_end] in REGION_ARMS and not text[start:ends[tok_end - 1]].startswith(words[tok_end]) \
                 and (tok_end + 1 >= n or words[tok_end + 1] not in CHINA_PHRASE_NEXT):
             end = ends[tok_end]
             found.append(_linked(text[start:end], start, end, lexicon, ent.cls))
