@@ -457,3 +457,16 @@ def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
 ])
 def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
+
+
+def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
+    x = run(nlp, "华鲁恒升今日披露，公司昨日收到法院通知，公司控股股东莱英达集团所持股权将被拍卖。")
+    assert ("华鲁恒升", "subsidiaryOf", "莱英达集团") in {(r.head, r.type, r.tail) for r in x.relations}
+
+
+def test_gongsi_alone_is_no_reference_and_no_relation_word():
+    from kg.extract.rules import read_rules
+
+    rules = read_rules()
+    assert "控股股东" in rules.coref_before["公司"]
+    assert "公司" not in rules.trigger_words() and "该公司" in rules.trigger_words()

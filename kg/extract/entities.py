@@ -1002,6 +1002,10 @@ def extract_coreferences(doc: Doc, mentions: list[Mention], rules: Rules, onto: 
         want = rules.coreference[word]
         if not want:
             continue
+        before = rules.coref_before.get(word)
+        if before is not None and (i + 1 >= len(tokens.words) or tokens.words[i + 1] not in before
+                                   or (i and tokens.words[i - 1] not in CLAUSE_OPENERS)):
+            continue  # 公司 refers back only as ，公司控股股东…: elsewhere it is any company
         if want not in of_class:
             kept = [m for m in mentions if onto.is_a(m.type, want)]
             of_class[want] = (kept, [m.start for m in kept])

@@ -60,6 +60,7 @@ class Rules:
     stake_words: frozenset[str] = frozenset()  # 股权, 业务 …: a part of a company bought (A收购B的20%股权)
     ambiguous_names: dict = field(default_factory=dict)  # 联想 → 联想集团 …: short names that are ordinary words too
     company_cues: frozenset[str] = frozenset()  # 宣布, 旗下 …: words after a name that show it is a company
+    coref_before: dict = field(default_factory=dict)  # 公司 → {控股股东 …}: refers back only right before one of them
 
     # derived tables, computed on first use (the rules are read once and shared by every Doc)
     @cached_property
@@ -71,7 +72,8 @@ class Rules:
 
     @cached_property
     def _trigger_words(self) -> frozenset[str]:
-        return frozenset({t for r in self.relations if r.pattern != "family" for t in r.triggers} | set(self.coreference))
+        return frozenset({t for r in self.relations if r.pattern != "family" for t in r.triggers}
+                         | (set(self.coreference) - set(self.coref_before)))  # 公司 alone is no relation word
 
     @cached_property
     def actor_triggers(self) -> frozenset[str]:
@@ -237,11 +239,13 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
         if "value" not in rx.groupindex:
             problems.append(f"{d / 'figures.tsv'}:{n}: the regex needs a (?P<value>...) group")
         figures.append(FigureRule(r["rule"], r["kind"], r["unit"], float(r["confidence"]), rx))
-    coref, topic_words = {}, set()
+    coref, topic_words, coref_before = {}, set(), {}
     for n, r in _table(d / "coreference.tsv"):
         if r["class"] not in onto.classes:
             problems.append(f"{d / 'coreference.tsv'}:{n}: class {r['class']!r} is not in the ontology")
         coref[r["word"]] = r["class"]
+        if r["before"]:
+            coref_before[r["word"]] = frozenset(w for w in r["before"].split("|") if w)
         if r["refers_to"] not in ("nearest", "topic"):
             problems.append(f"{d / 'coreference.tsv'}:{n}: refers_to must be nearest or topic, not {r['refers_to']!r}")
         elif r["refers_to"] == "topic":
@@ -255,4 +259,4 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
                  _words(d / "stopwords.txt"), _words(d / "surnames.txt"), _words(d / "negations.txt"),
                  _words(d / "legal_forms.txt"), _words(d / "name_inner_words.txt"), _words(d / "short_name_cues.txt"),
                  _words(d / "stock_markers.txt"), frozenset(topic_words), _words(d / "places.txt"),
-                 _words(d / "stake_words.txt"), ambiguous, _words(d / "company_cues.txt"))
+                 _words(d / "stake_words.txt"), ambiguous, _words(d / "company_cues.txt"), coref_before)
