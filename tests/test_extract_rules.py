@@ -460,8 +460,10 @@ def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
 
 
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
-    x = run(nlp, "华鲁恒升今日披露，公司昨日收到法院通知，公司控股股东莱英达集团所持股权将被拍卖。")
-    assert ("华鲁恒升", "subsidiaryOf", "莱英达集团") in {(r.head, r.type, r.tail) for r in x.relations}
+    x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
+    got = {(r.head, r.type, r.tail) for r in x.relations}
+    assert ("华鲁恒升", "subsidiaryOf", "莱英达集团") in got
+    assert ("万华化学", "subsidiaryOf", "莱英达集团") not in got  # the nearest name is not the one 公司 means
 
 
 def test_gongsi_alone_is_no_reference_and_no_relation_word():
