@@ -47,6 +47,7 @@ def test_ordinary_word_names_are_not_matched_by_themselves():
     ("涪陵榨菜今日发布公告，拟收购一家调味品公司。", "涪陵榨菜"),
     ("三一重工和徐工机械都在扩大海外产能。", "三一重工"),
     ("太阳能公告称，公司电站的发电量同比增长。", "太阳能"),  # an ordinary word before a company word
+    ("他曾担任泸天化董事长。", "泸天化"),  # … after a verb (担任), not only at a clause start
 ])
 def test_listed_companies_are_found_without_a_suffix(extract, text, name):
     assert (name, name) in {(m.text, m.label) for m in extract(text).mentions}

@@ -736,6 +736,7 @@ def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexico
     if not table:
         return
     words, starts, ends = tokens.words, tokens.starts, tokens.ends
+    freq, tags = jieba_tables()
     org_starts = {m.start for m in found if m.type != "Scenario"}
     org_ends = {m.end for m in found if m.type != "Scenario"}
     for i in tokens.positions(table):
@@ -744,7 +745,7 @@ def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexico
             continue
         nxt = words[i + 1] if i + 1 < len(words) else ""
         prv = words[i - 1] if i else ""
-        if i and prv not in CLAUSE_OPENERS and prv not in COORDINATORS:
+        if i and prv not in CLAUSE_OPENERS and prv not in COORDINATORS and _name_part_before(prv, freq, tags):
             continue  # 金一 + 文化收购, 陈 + 荣华: part of a longer name
         listed = (nxt in COORDINATORS and i + 2 < len(words) and starts[i + 2] in org_starts) \
             or (prv in COORDINATORS and i >= 2 and ends[i - 2] in org_ends
@@ -753,6 +754,15 @@ def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexico
             ent = lexicon.entities.get(table[words[i]])
             if ent is not None:
                 yield Mention(words[i], s, e, ent.name, ent.cls, "lexicon")
+
+
+def _name_part_before(word: str, freq: dict, tags: dict) -> bool:
+    """May ``word`` be the start of a longer name or phrase that the next word continues: a single character
+    that is no function word (陈 + 荣华), an unknown word, a name or a noun (金一 + 文化, 企业 + 文化)? Not 为,
+    担任, 给 …"""
+    if len(word) == 1:
+        return _CJK.match(word) is not None and word not in EDGE_CHARS and word not in LEADING_CHARS
+    return not freq.get(word) or tags.get(word) in NOUNISH_TAGS  # 企业 + 文化: a noun before it may modify it
 
 
 def _list_item(tokens: Tokens, k: int, step: int, rules: Rules, freq: dict, tags: dict,
