@@ -452,6 +452,7 @@ def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
 
 @pytest.mark.parametrize("text, word", [
     ("公司注册资本为五千万元。", "注册资本"),  # a common dictionary word that ends like a name (资本)
+    ("移动支付蓬勃发展。", "蓬勃发展"),  # … a rare idiom ending in 发展, although jieba tags 蓬勃 as a name
     ("境外用户仅凭国际银行卡即可注册。", "仅凭国际"),  # a rare verb before an industry word
     ("他在中国银行工作了十年。", "在中"),  # 在 + 中: no two split characters after a function word
 ])

@@ -447,9 +447,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             if head and (not _NAMEISH.match(head) or head in rules.stopwords):
                 break
             if head and freq.get(word) and tags.get(word) not in NAME_OR_UNTAGGED \
-                    and not (freq[word] <= RARE_NAME_WORD_FREQ
+                    and not (freq[word] <= RARE_NAME_WORD_FREQ and tags.get(word) in RARE_NOUN_TAGS
                              and (freq.get(head, 0) <= RARE_WORD_FREQ or tags.get(head) in PLACE_OR_NAME_TAGS)):
-                break  # a common dictionary word that ends like a name (蓬勃发展, 注册资本), not a rare one (国华 / 华夏 + 人寿)
+                break  # a common dictionary word that ends like a name (蓬勃发展, 注册资本), not a rare noun (国华 / 华夏 + 人寿)
             legal = suf.suffix in rules.legal_forms
             if not legal and _legal_tail(words, i + 1, rules, triggers, tags):
                 break  # 佳吉饮料 + 有限公司: the legal form's own search below finds the whole name
