@@ -460,6 +460,20 @@ def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
 
 
+@pytest.mark.parametrize("text, name, bad", [
+    ("除德邦证券以外，东方证券也参与了承销。", "德邦证券", "除德邦证券"),  # jieba glued 除 to the name
+    ("公司因向德舜酒店公司拨入资金被处罚。", "德舜酒店公司", "向德舜酒店公司"),  # 因向: two function characters
+    ("时任兵装集团副总经理的徐某表示。", "兵装集团", "时任兵装集团"),  # a word that introduces a name
+])
+def test_words_in_front_of_a_name_are_not_part_of_it(nlp, text, name, bad):
+    texts = {m.text for m in run(nlp, text).mentions}
+    assert name in texts and bad not in texts, texts
+
+
+def _unused(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}
+
+
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
     x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
     got = {(r.head, r.type, r.tail) for r in x.relations}

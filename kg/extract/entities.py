@@ -43,7 +43,7 @@ GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却�
 RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 DATE_UNITS = frozenset("年月日号")
-GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继")  # … nor the first character of an unknown word
+GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继给除获因股于")  # … nor the first character of an unknown word
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
@@ -182,8 +182,8 @@ def _common_lead(word: str, rest: int, freq: dict, tags: dict) -> bool:
 
 def _glued_function_char(word: str, freq: dict) -> bool:
     """由京基, 为华鑫, 使步森, 及路 (+ 特斯汽车): an unknown word that jieba built from a function character
-    and the start of a name."""
-    return len(word) >= 2 and word[0] in GLUED_LEAD and not freq.get(word)
+    and the start of a name; or the function character left of such a word (因向 + 德舜: 因, then 向)."""
+    return (len(word) >= 2 and word[0] in GLUED_LEAD and not freq.get(word)) or (len(word) == 1 and word in GLUED_LEAD)
 
 
 def _rare_word(word: str, freq: dict, tags: dict) -> bool:
