@@ -470,7 +470,6 @@ def test_words_in_front_of_a_name_are_not_part_of_it(nlp, text, name, bad):
     assert name in texts and bad not in texts, texts
 
 
-
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
     x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
     got = {(r.head, r.type, r.tail) for r in x.relations}
