@@ -112,3 +112,8 @@ def test_a_listed_company_name_plus_group_is_its_parent_group(extract):
     x = extract("华鲁恒升公告，公司控股股东山东华鲁恒升集团有限公司正在讨论重大事项。")
     assert ("山东华鲁恒升集团有限公司", "山东华鲁恒升集团") in {(m.text, m.label) for m in x.mentions}
     assert ("华鲁恒升", "subsidiaryOf", "山东华鲁恒升集团") in {(r.head, r.type, r.tail) for r in x.relations}
+
+
+def test_a_share_class_letter_is_not_part_of_the_mention(extract):
+    x = extract("资管计划所持万科A表决权的情况有变。")
+    assert [(m.text, m.label) for m in x.mentions] == [("万科", "万科企业")]

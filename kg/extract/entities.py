@@ -279,6 +279,7 @@ def _registered_name_end(words: list[str], k: int, rules: Rules, triggers: set[s
     return n
 
 
+SHARE_CLASSES = frozenset("ABab")  # 万科A, 深振业B (lower-cased in the matching text): a share class
 REGION_ARMS = ("中国", "香港")  # 百事中国, 中集香港: a known company's arm in that region
 CHINA_PHRASE_NEXT = frozenset({"市场", "区", "业务", "境内", "内地", "大陆", "地区", "用户", "消费者", "市场份额", "首家",
                                "第一", "最大", "的"})
@@ -425,6 +426,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             # 新和成 + 控股有限公司, 华鲁恒升 + 集团有限公司: the holding company or group above the listed one
             found.append(_linked(text[start:end], start, end, lexicon, "Company", registered_stem(text[start:end])))
             continue
+        if end - start > 2 and text[end - 1] in SHARE_CLASSES and _CJK.match(text[end - 2]) \
+                and lexicon.link(text[start:end - 1]) == ent:
+            end -= 1  # 万科A, 深振业A: the company is named without its share class
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
     taken = blocked  # from here on: everything claimed, the names found and the blocked modifiers
     for m in found:
