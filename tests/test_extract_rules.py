@@ -199,6 +199,8 @@ def test_unseen_registered_name_takes_the_class_of_its_industry_word(nlp, text, 
 
 
 @pytest.mark.parametrize("text, name, absent", [
+    ("瑞银证券日前发布报告。", "瑞银证券", "瑞银"),       # a bank's broker: another company
+    ("索尼保险和索尼银行均已盈利。", "索尼银行", "索尼"),  # a company's bank
     ("京东物流今天在香港上市。", "京东物流", "物流"),     # known company + industry word: another company
     ("华电国际发布了年度报告。", "华电国际", "华电"),
 ])
@@ -206,6 +208,14 @@ def test_known_company_with_industry_word_is_another_company(nlp, text, name, ab
     x = run(nlp, text)
     texts = {m.text for m in x.mentions}
     assert name in texts and absent not in texts, [(m.text, m.label) for m in x.mentions]
+
+
+@pytest.mark.parametrize("text, word", [
+    ("微信银行上线了新功能。", "微信银行"),  # a platform's banking service, not a bank
+    ("索尼银行业务增长。", "索尼银行"),  # a line of business
+])
+def test_a_known_name_before_a_business_word_is_no_new_company(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}
 
 
 def test_known_company_followed_by_a_verb_stays_itself(nlp):

@@ -119,6 +119,23 @@ def _longest_spans(spans) -> list[tuple[int, int]]:
     return sorted(result)
 
 
+FINANCIAL_ARMS = frozenset({"银行", "证券", "保险"})  # 瑞银证券, 索尼银行: a company's financial arm
+ARM_NOT_NEXT = frozenset({"业务", "行业", "领域", "市场", "产品", "服务", "板块", "牌照", "频道", "账户", "APP", "app"})
+
+
+def _financial_arm(words: list[str], i: int, ent, industry: dict, onto: Ontology):
+    """The name suffix (证券, 银行, 保险) at token ``i`` after a company or a financial institution of another
+    kind, when it names that company's arm (瑞银证券, 索尼银行) rather than a line of business (索尼银行业务)."""
+    if words[i] not in FINANCIAL_ARMS or words[i] not in industry:
+        return None
+    arm = industry[words[i]]
+    if not (onto.is_a(ent.cls, "Company") or onto.is_a(ent.cls, "FinancialInstitution")) or onto.is_a(ent.cls, arm.cls):
+        return None  # 微信 + 银行 (a platform), 招商银行 + 银行
+    if i + 1 < len(words) and words[i + 1] in ARM_NOT_NEXT:
+        return None
+    return arm
+
+
 def _industry_word(words: list[str], i: int, industry: dict, triggers: set[str], tags: dict):
     """The name suffix (国际, 地产, 药业 …) at token ``i`` when it is a noun there, else None."""
     if i >= len(words) or words[i] not in industry or words[i] in triggers or words[i] in CORPORATE_SUFFIXES:
@@ -361,8 +378,13 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         if blocked.overlaps(start, end):
             continue
         ent = lexicon.entities[doc.vocab.strings[match_id[(tok_start, tok_end)]]]
-        # a known name used as a modifier of a business word is not a mention (中国移动金融, 微信银行)
+        # a known name used as a modifier of a business word is not a mention (中国移动金融, 微信银行), but a
+        # company's bank, broker or insurer is a company (瑞银 + 证券, 索尼 + 银行)
         if tok_end < n and words[tok_end] in MODIFIED_BY and ent.cls != "Scenario":
+            arm = _financial_arm(words, tok_end, ent, industry, onto)
+            if arm is not None:
+                end = ends[tok_end]
+                found.append(_linked(text[start:end], start, end, lexicon, arm.cls))
             blocked.add(start, ends[tok_end])
             continue
         # a known company + an industry word is another company (华电 + 国际, 中粮 + 地产): an unseen name
