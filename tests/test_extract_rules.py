@@ -455,6 +455,8 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("集团出售控股子公司北京中地房地产开发有限公司30%股权。", "北京中地房地产开发有限公司"),  # the city before split words
     ("公司将股权转让给中广核能源开发有限责任公司。", "中广核能源开发有限责任公司"),  # 能源开发: two inner words in one
     ("参与方包括日本三菱UFJ银行。", "日本三菱UFJ银行"),  # the country in front of an unseen bank
+    ("公司已与南昌亚洲啤酒有限公司达成并购协议。", "南昌亚洲啤酒有限公司"),  # 亚洲 inside a registered name
+    ("其清算部门与证券服务提供商荷兰银行达成协议。", "荷兰银行"),  # a name that starts with a country stops there
 ])
 def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
     assert name in {m.text for m in run(nlp, text).mentions}, [(m.text, m.label) for m in run(nlp, text).mentions]
@@ -465,6 +467,8 @@ def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
     ("移动支付蓬勃发展。", "蓬勃发展"),  # … a rare idiom ending in 发展, although jieba tags 蓬勃 as a name
     ("境外用户仅凭国际银行卡即可注册。", "仅凭国际"),  # a rare verb before an industry word
     ("他在中国银行工作了十年。", "在中"),  # 在 + 中: no two split characters after a function word
+    ("由四川蜀能电力工程有限责任公司承建。", "电力工程有限责任公司"),  # what a company does names none
+    ("该平台由一家金融信息服务有限公司运营。", "金融信息服务有限公司"),
 ])
 def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}

@@ -239,6 +239,23 @@ def _two_chars_before(words: list[str], i: int, rules: Rules, taken, starts, end
     return not before or len(before) > 1 or not _CJK.match(before)
 
 
+GENERIC_WORD_FREQ = 500  # a noun this common says what a company does, not which company it is
+
+
+def _name_words(words: list[str], j: int, i: int, head: str) -> list[str]:
+    """The words of a name before its suffix: tokens j … i-1 and the head of token i."""
+    return words[j:i] + ([head] if head else [])
+
+
+def _generic_word(word: str, rules: Rules, industry: dict, freq: dict, tags: dict) -> bool:
+    """电力工程, 文化传媒, 啤酒, 房地产: a word that only says what a company does (inner or industry words, or a
+    common noun), so 电力工程有限责任公司 alone names no company."""
+    parts = rules.name_inner_words | set(industry)
+    if word in parts or rules.inner_word(word) or any(word[:k] in parts and word[k:] in parts for k in range(1, len(word))):
+        return True
+    return freq.get(word, 0) >= GENERIC_WORD_FREQ and tags.get(word) in ("n", "vn", "j", "l")
+
+
 def _counted(word: str, tags: dict, freq: dict) -> bool:
     """两大, 三家, 多个: a count, which starts a description (两大互联网公司), never a name. A rare word
     that only starts with a numeral (三叶 + 集团, 九州 + 通) is a name."""
@@ -480,12 +497,13 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             if not legal and _legal_tail(words, i + 1, rules, triggers, tags):
                 break  # 佳吉饮料 + 有限公司: the legal form's own search below finds the whole name
             j, prefix = i, head
-            split_name = not head and _two_chars_before(words, i, rules, taken, starts, ends)
-            if split_name:
+            # 荷兰银行 (one token): a name that starts with a country or city takes no words before it
+            fixed_start = (not legal and head in rules.places) or (not head and _two_chars_before(words, i, rules, taken, starts, ends))
+            if fixed_start and not head:
                 j, prefix = i - 2, words[i - 2] + words[i - 1]  # 渝 + 能 + 集团: jieba split an unknown name into characters
-            while j > 0 and i - j < suf.max_tokens and not split_name:
+            while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
-                inner = legal and rules.inner_word(prev)  # 天然气开发 + 股份有限公司
+                inner = legal and (rules.inner_word(prev) or _place_word(prev, rules, tags))  # 天然气开发 + 股份有限公司, 南昌 亚洲 + 啤酒有限公司
                 if not _NAMEISH.match(prev) or taken.overlaps(starts[j - 1], ends[j - 1]):
                     break
                 if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags)
@@ -497,7 +515,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     break  # … and 5 + 日讯嘉寓: a date, not the start of the name
                 j -= 1
                 prefix = prev + prefix
-            if legal and i - j >= 1 and not split_name:
+            if legal and i - j >= 1 and not fixed_start:
                 # a registered name longer than the usual prefix reaches back to its province or city
                 # (陕西 + 九州 映红 实业 发展 + 有限公司): up to three more name words, ending at a place
                 far = _place_start(words, j, rules, tags, freq, taken, starts, ends)
@@ -507,6 +525,11 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             elif 0 < j < i and words[j - 1] in rules.places and not taken.overlaps(starts[j - 1], ends[j - 1]):
                 j -= 1  # 日本 + 三菱UFJ银行, 瑞士 + 信贷, 广州 + 日报社: the country or city is part of the name
                 prefix = words[j] + prefix
+            elif not legal:
+                place = next((k for k in range(i - 1, j, -1) if words[k] in rules.places), None)
+                if place is not None:  # 服务提供商 + 荷兰银行: a country or city inside starts the name
+                    prefix = prefix[len(text[starts[j]:starts[place]]):]
+                    j = place
             while j < i and (words[j] in rules.name_inner_words
                              or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags))
                              or _common_lead(words[j], i - j, freq, tags)):
@@ -521,7 +544,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 end = ends[k]  # … but in 武钢股份 + 股份总额 the second 股份 is its shares
                 k += 1
             if len(prefix) >= suf.min_prefix and not taken.overlaps(start, end) and not prefix.isdigit() \
-                    and not _counted(words[j], tags, freq):
+                    and not _counted(words[j], tags, freq) \
+                    and not (legal and all(_generic_word(w, rules, industry, freq, tags) for w in _name_words(words, j, i, head))):
                 surface = text[start:end]
                 known = lexicon.link(surface)
                 label, cls = (known.name, known.cls) if known else (registered_stem(surface), _name_class(surface, suf, rules))
