@@ -47,6 +47,7 @@ GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继给除获因股�
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
+NAME_NUMERALS = set("万千百")  # numerals that also start names (万科, 千禾, 百联)
 MEASURE_CHARS = set("大家个位只种类项款批名座条成倍年期部股")  # 两大, 三家, 四个 …: a numeral + one of these is a count
 BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "收购", "并购", "入股", "增持", "持股", "持有", "注资",
                  "旗下", "子公司", "合作", "签约", "竞争", "对手", "银行", "证券", "基金", "保险", "上市", "企业",
@@ -261,6 +262,8 @@ def _counted(word: str, tags: dict, freq: dict) -> bool:
     that only starts with a numeral (三叶 + 集团, 九州 + 通) is a name."""
     if word[0] not in NUMERALS or tags.get(word) not in (None, "m"):
         return False
+    if not freq.get(word) and word[0] in NAME_NUMERALS:  # 万威 + 国际, 百联: 万, 千, 百 start many names
+        return word[1:2] in MEASURE_CHARS or all(c in NUMERALS for c in word)
     return word[1:2] in MEASURE_CHARS or not _rare_word(word, freq, tags)
 
 
