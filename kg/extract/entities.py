@@ -39,7 +39,7 @@ LEGAL_TAIL_TAGS = NOUNISH_TAGS | {"v"}
 # characters that never start or end a name proposed from an unknown token (jieba's HMM glues them on)
 EDGE_CHARS = set("的了在是和与及或被将把对向从也都而并但其该此这那已就才又还再称说等个位家年月日为以化来去前后先更最很较")
 # 苏宁欲, 和黄拟, 新百则: a verb or adverb character jieba glued to the end of an unknown name
-GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却才")
+GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却才为")
 RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 DATE_UNITS = frozenset("年月日号")
