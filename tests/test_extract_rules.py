@@ -203,6 +203,7 @@ def test_unseen_registered_name_takes_the_class_of_its_industry_word(nlp, text, 
     ("索尼保险和索尼银行均已盈利。", "索尼银行", "索尼"),  # a company's bank
     ("京东物流今天在香港上市。", "京东物流", "物流"),     # known company + industry word: another company
     ("华电国际发布了年度报告。", "华电国际", "华电"),
+    ("乐视网启动收购乐视影业。", "乐视影业", "乐视"),     # 影业: a rare verbal noun jieba tags vn
 ])
 def test_known_company_with_industry_word_is_another_company(nlp, text, name, absent):
     x = run(nlp, text)

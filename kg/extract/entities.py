@@ -137,12 +137,13 @@ def _financial_arm(words: list[str], i: int, ent, industry: dict, onto: Ontology
     return arm
 
 
-def _industry_word(words: list[str], i: int, industry: dict, triggers: set[str], tags: dict):
+def _industry_word(words: list[str], i: int, industry: dict, triggers: set[str], tags: dict, freq: dict | None = None):
     """The name suffix (国际, 地产, 药业 …) at token ``i`` when it is a noun there, else None."""
     if i >= len(words) or words[i] not in industry or words[i] in triggers or words[i] in CORPORATE_SUFFIXES:
         return None
-    if tags.get(words[i]) in ("v", "vn", "a", "ad", "d"):
-        return None  # 京东发展迅速: a verb, not a company
+    tag = tags.get(words[i])
+    if tag in ("v", "a", "ad", "d") or (tag == "vn" and (freq is None or freq.get(words[i], 0) > RARE_WORD_FREQ)):
+        return None  # 京东发展迅速: a verb, not a company (but 影业, a rare verbal noun, is an industry)
     return industry[words[i]]
 
 
@@ -409,7 +410,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             continue
         # a known company + an industry word is another company (华电 + 国际, 中粮 + 地产): an unseen name
         is_org = onto.is_a(ent.cls, "Organization")
-        compound = _industry_word(words, tok_end, industry, triggers, tags) if is_org else None
+        compound = _industry_word(words, tok_end, industry, triggers, tags, freq) if is_org else None
         if compound and tok_end + 1 < n and words[tok_end + 1] in SECTOR_FOLLOWERS:
             compound = None  # 国泰君安 + 汽车 + 分析师: a broker's car-industry analyst, not a company 国泰君安汽车
         if compound:
