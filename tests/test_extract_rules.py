@@ -479,6 +479,7 @@ def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
     ("除德邦证券以外，东方证券也参与了承销。", "德邦证券", "除德邦证券"),  # jieba glued 除 to the name
     ("另有主板上市公司万威国际等。", "万威国际", "上市公司万威国际"),  # 万 starts a name, not a count
     ("以无锡润泰为例，它入股了三家公司。", "无锡润泰", "无锡润泰为"),  # jieba glued 为 to the end
+    ("双汇国际将收购史密斯菲尔德已发行的全部股份。", "史密斯菲尔德", "史密斯"),  # two unknown words: one name
     ("公司因向德舜酒店公司拨入资金被处罚。", "德舜酒店公司", "向德舜酒店公司"),  # 因向: two function characters
     ("时任兵装集团副总经理的徐某表示。", "兵装集团", "时任兵装集团"),  # a word that introduces a name
 ])

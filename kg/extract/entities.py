@@ -47,6 +47,7 @@ GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继给除获因股�
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
+MAX_JOINED_NAME = 7  # characters: two adjacent unknown words longer than this are two names
 NAME_NUMERALS = set("万千百")  # numerals that also start names (万科, 千禾, 百联)
 MEASURE_CHARS = set("大家个位只种类项款批名座条成倍年期部股")  # 两大, 三家, 四个 …: a numeral + one of these is a count
 BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "收购", "并购", "入股", "增持", "持股", "持有", "注资",
@@ -598,7 +599,14 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         if m.source != "lexicon" and _coordinated(text, m, scene_ends, scene_starts):
             continue  # 便利店、商超: an item of a list of scenarios is no company
         if m.source == "lexicon" or (k and m.start < cued[k - 1][1]) or _coordinated(text, m, org_ends, org_starts):
-            found.append(m)
+            last = found[-1] if found else None
+            if last is not None and last.source == "candidate" and m.source == "candidate" and last.end == m.start \
+                    and _CJK.match(text[m.start]) and m.end - last.start <= MAX_JOINED_NAME \
+                    and not (m.type == "Person" and last.type != "Person"):  # 实控人 + 高嘉希: a role, then a person
+                # 史密斯 + 菲尔德: two unknown words in a row are one (transliterated) name
+                found[-1] = Mention(text[last.start:m.end], last.start, m.end, text[last.start:m.end], "Company", "candidate")
+            else:
+                found.append(m)
             taken.add(m.start, m.end)
 
     # 5. quoted products and initiatives; 《…》 reports
