@@ -458,6 +458,7 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("参与方包括日本三菱UFJ银行。", "日本三菱UFJ银行"),  # the country in front of an unseen bank
     ("公司已与南昌亚洲啤酒有限公司达成并购协议。", "南昌亚洲啤酒有限公司"),  # 亚洲 inside a registered name
     ("其清算部门与证券服务提供商荷兰银行达成协议。", "荷兰银行"),  # a name that starts with a country stops there
+    ("三井住友保险公司宣布入股。", "三井住友保险公司"),  # 保险公司: an industry word + 公司 in one token
 ])
 def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
     assert name in {m.text for m in run(nlp, text).mentions}, [(m.text, m.label) for m in run(nlp, text).mentions]

@@ -492,8 +492,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             if not word.endswith(suf.suffix):
                 continue
             head = word[: -len(suf.suffix)]
-            if head and (not _NAMEISH.match(head) or head in rules.stopwords):
-                break
+            if head and (not _NAMEISH.match(head) or (head in rules.stopwords and head not in industry)):
+                break  # (保险 + 公司 is a name suffix: 三井住友 + 保险公司)
             if head and freq.get(word) and tags.get(word) not in NAME_OR_UNTAGGED \
                     and not (freq[word] <= RARE_NAME_WORD_FREQ and tags.get(word) in RARE_NOUN_TAGS
                              and (freq.get(head, 0) <= RARE_WORD_FREQ or tags.get(head) in PLACE_OR_NAME_TAGS)):
