@@ -250,11 +250,11 @@ def _name_words(words: list[str], j: int, i: int, head: str) -> list[str]:
     return words[j:i] + ([head] if head else [])
 
 
-def _generic_word(word: str, rules: Rules, industry: dict, freq: dict, tags: dict) -> bool:
+def _generic_word(word: str, rules: Rules, freq: dict, tags: dict) -> bool:
     """电力工程, 文化传媒, 啤酒, 房地产: a word that only says what a company does (inner or industry words, or a
     common noun), so 电力工程有限责任公司 alone names no company."""
-    parts = rules.name_inner_words | set(industry)
-    if word in parts or rules.inner_word(word) or any(word[:k] in parts and word[k:] in parts for k in range(1, len(word))):
+    parts = rules.name_parts
+    if word in parts or any(word[:k] in parts and word[k:] in parts for k in range(1, len(word))):
         return True
     return freq.get(word, 0) >= GENERIC_WORD_FREQ and tags.get(word) in ("n", "vn", "j", "l")
 
@@ -478,7 +478,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     for m in found:
         taken.add(m.start, m.end)
     # 1b. short names that are ordinary words too, where the words around show a company (联想宣布, 上汽与通用)
-    for m in _ambiguous_names(tokens, found, taken, lexicon, rules):
+    for m in _ambiguous_names(tokens, found, taken, lexicon, rules, freq, tags):
         found.append(m)
         taken.add(m.start, m.end)
     titles = rules.titles
@@ -550,7 +550,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 k += 1
             if len(prefix) >= suf.min_prefix and not taken.overlaps(start, end) and not prefix.isdigit() \
                     and not _counted(words[j], tags, freq) \
-                    and not (legal and all(_generic_word(w, rules, industry, freq, tags) for w in _name_words(words, j, i, head))):
+                    and not (legal and all(_generic_word(w, rules, freq, tags) for w in _name_words(words, j, i, head))):
                 surface = text[start:end]
                 known = lexicon.link(surface)
                 label, cls = (known.name, known.cls) if known else (registered_stem(surface), _name_class(surface, suf, rules))
@@ -791,14 +791,14 @@ LIST_LAST_JOINERS = ("和", "及", "以及", "与")  # … and the words before 
 LIST_NEXT_CHARS = frozenset("、和及以与")  # the first character of a separator after a list item
 
 
-def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules):
+def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules,
+                     freq: dict, tags: dict):
     """联想, 美的, 通用 … (ambiguous_names.tsv) as their company when a company word follows (联想宣布,
     美的旗下: company_cues.txt) or when a list joins them to a company found already (上汽与通用, 联想和中国电信)."""
     table = {**lexicon.contextual, **rules.ambiguous_names} if lexicon.contextual else rules.ambiguous_names
     if not table:
         return
     words, starts, ends = tokens.words, tokens.starts, tokens.ends
-    freq, tags = jieba_tables()
     org_starts = {m.start for m in found if m.type != "Scenario"}
     org_ends = {m.end for m in found if m.type != "Scenario"}
     for i in tokens.positions(table):

@@ -158,6 +158,11 @@ class Rules:
         """The rules with no trigger in the text: their trigger words end a parent's name (pattern family)."""
         return tuple(r for r in self.relations if r.pattern == "family")
 
+    @cached_property
+    def name_parts(self) -> frozenset[str]:
+        """Words that say what a company does: the inner words of registered names and the industry words."""
+        return frozenset(self.name_inner_words | set(self.industry_words))
+
     def inner_word(self, word: str) -> bool:
         """A word that may sit inside a registered name (name_inner_words.txt), or two of them that jieba
         joined into one token (能源 + 开发 → 能源开发)."""
