@@ -7,7 +7,7 @@ so they can never drift apart.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -159,8 +159,12 @@ def read_lexicon(settings: Settings = DEFAULT) -> Lexicon:
     contextual: dict[str, str] = {}
     for e, word in listed:
         keys = [to_match_key(x) for x in (e.name, *e.aliases)]
+        if e.name in entities and not entities[e.name].code and onto.is_a(entities[e.name].cls, "Organization"):
+            # the lexicon's own entry wins (平安银行), and
+            entities[e.name] = replace(entities[e.name], code=e.code)  # takes the stock code of the same name
+            continue
         if e.name in entities or any(k in index for k in keys):
-            continue  # the lexicon's own entry wins (平安银行, 中国银行)
+            continue  # … but not of another name (中国石油 names the group's listed company, not the group)
         entities[e.name] = e
         if word:  # the name only in context (长城宣布), the listed spelling (*ST长城) always
             contextual[e.name] = e.name

@@ -1,6 +1,7 @@
 """Listed companies (ontology/listed_companies.tsv): stock short names found without a corporate suffix,
 ordinary-word short names only where a company is meant, and the import script that writes the file."""
 import importlib.util
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -34,7 +35,7 @@ def test_a_stock_short_name_links_to_its_company():
 def test_the_lexicon_row_wins_over_the_listed_one():
     own = {e.name: e for e in read_lexicon_rows(ROOT / "ontology" / "lexicon.tsv")}
     assert "平安银行" in own and "平安银行" in {e.name for e, _ in read_listed_rows(LISTED)}
-    assert read_lexicon().entities["平安银行"] == own["平安银行"]
+    assert replace(read_lexicon().entities["平安银行"], code="") == own["平安银行"]  # only the stock code added
 
 
 def test_ordinary_word_names_are_not_matched_by_themselves():
@@ -117,3 +118,16 @@ def test_a_listed_company_name_plus_group_is_its_parent_group(extract):
 def test_a_share_class_letter_is_not_part_of_the_mention(extract):
     x = extract("资管计划所持万科A表决权的情况有变。")
     assert [(m.text, m.label) for m in x.mentions] == [("万科", "万科企业")]
+
+
+def test_listed_companies_carry_their_stock_code_into_the_graph():
+    from kg.graph.build import entity_triples
+    from kg.ontology import read_ontology
+    from rdflib import Literal, Namespace
+
+    lexicon, onto = read_lexicon(), read_ontology()
+    kg = Namespace("https://w3id.org/fintech-kg/ontology#")
+    assert lexicon.entities["平安银行"].code == "000001"  # a lexicon row takes the code of its own name
+    assert lexicon.entities["中国石油天然气集团"].code == ""  # … not of an alias (中国石油 is the listed arm)
+    codes = {o for _, p, o in entity_triples("三一重工", "Company", lexicon, onto, set()) if p == kg.stockCode}
+    assert codes == {Literal("600031")}

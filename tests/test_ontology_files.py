@@ -92,7 +92,7 @@ DATATYPE_PROPERTIES: dict[str, URIRef] = {
     "startOffset": XSD.integer, "endOffset": XSD.integer,
     "rule": XSD.string, "confidence": XSD.decimal,
     "measure": XSD.string, "value": XSD.decimal, "unit": XSD.string,
-    "period": XSD.string, "contentHash": XSD.string, "sourceFile": XSD.string,
+    "period": XSD.string, "contentHash": XSD.string, "sourceFile": XSD.string, "stockCode": XSD.string,
     "degree": XSD.integer, "weightedDegree": XSD.decimal, "pageRank": XSD.decimal,
     "betweenness": XSD.decimal, "eigenvector": XSD.decimal, "closeness": XSD.decimal,
     "coreNumber": XSD.integer, "community": XSD.integer,

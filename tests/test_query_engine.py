@@ -88,6 +88,12 @@ def test_query_saved_expected_rows(rdflib_backend, ox_backend, name, params, var
         assert _column(_run(backend, name, **params), var) == expected
 
 
+def test_query_listed_companies_gives_codes_articles_and_relations(rdflib_backend, ox_backend):
+    for backend in (rdflib_backend, ox_backend):
+        r = _run(backend, "listed_companies")
+        assert [tuple(str(v) for v in row) for row in r.rows] == [("600036", "招商银行", "2", "3")]
+
+
 def test_query_market_share_is_ranked(rdflib_backend):
     shares = [float(v) for v in _column(_run(rdflib_backend, "market_share"), "share")]
     assert shares == [71.51, 15.99, 9.5]
