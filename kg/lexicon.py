@@ -7,7 +7,7 @@ so they can never drift apart.
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -31,7 +31,7 @@ class Entity:
     en: str = ""
     parent: str = ""  # canonical name of parent organisation (or broader scenario)
     broader: tuple[str, ...] = ()  # scenarios only
-    code: str = ""  # stock code of a listed company that only ontology/listed_companies.tsv names
+    code: str = ""  # stock code of a listed company that only ontology/listed_companies.tsv names (see Lexicon.codes)
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,8 @@ class Lexicon:
     # listed companies whose short name is an ordinary word too (长城, 太阳能): surface -> canonical name.
     # They are not in ``index`` or ``terms()``; the name finder counts them only next to a company word.
     contextual: dict = field(default_factory=dict)
+    # stock codes by canonical name: the listed companies, and lexicon rows named like one (平安银行 → 000001)
+    codes: dict = field(default_factory=dict)
 
     def link(self, surface: str) -> Entity | None:
         name = self.index.get(to_match_key(surface))
@@ -157,17 +159,18 @@ def read_lexicon(settings: Settings = DEFAULT) -> Lexicon:
         raise ConfigError("the lexicon has problems (ontology/lexicon.tsv, ontology/scenarios.ttl, "
                           f"ontology/{settings.listed_file}):\n  - " + "\n  - ".join(problems))
     contextual: dict[str, str] = {}
+    codes: dict[str, str] = {}
     for e, word in listed:
         keys = [to_match_key(x) for x in (e.name, *e.aliases)]
-        if e.name in entities and not entities[e.name].code and onto.is_a(entities[e.name].cls, "Organization"):
-            # the lexicon's own entry wins (平安银行), and
-            entities[e.name] = replace(entities[e.name], code=e.code)  # takes the stock code of the same name
+        if e.name in entities and e.name not in codes and onto.is_a(entities[e.name].cls, "Organization"):
+            codes[e.name] = e.code  # the lexicon's own entry wins (平安银行) and takes the code of its own name,
             continue
         if e.name in entities or any(k in index for k in keys):
-            continue  # … but not of another name (中国石油 names the group's listed company, not the group)
+            continue  # … not of another name (中国石油 names the group's listed company, not the group)
         entities[e.name] = e
+        codes[e.name] = e.code
         if word:  # the name only in context (长城宣布), the listed spelling (*ST长城) always
             contextual[e.name] = e.name
             keys = keys[1:]
         index.update((k, e.name) for k in keys)
-    return Lexicon(entities, index, contextual)
+    return Lexicon(entities, index, contextual, codes)

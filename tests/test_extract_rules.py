@@ -459,6 +459,7 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("公司已与南昌亚洲啤酒有限公司达成并购协议。", "南昌亚洲啤酒有限公司"),  # 亚洲 inside a registered name
     ("其清算部门与证券服务提供商荷兰银行达成协议。", "荷兰银行"),  # a name that starts with a country stops there
     ("三井住友保险公司宣布入股。", "三井住友保险公司"),  # 保险公司: an industry word + 公司 in one token
+    ("其子公司山东威高集团医用高分子制品股份有限公司在香港上市。", "山东威高集团医用高分子制品股份有限公司"),  # names never abut
 ])
 def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
     assert name in {m.text for m in run(nlp, text).mentions}, [(m.text, m.label) for m in run(nlp, text).mentions]

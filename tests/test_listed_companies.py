@@ -1,7 +1,6 @@
 """Listed companies (ontology/listed_companies.tsv): stock short names found without a corporate suffix,
 ordinary-word short names only where a company is meant, and the import script that writes the file."""
 import importlib.util
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -35,7 +34,7 @@ def test_a_stock_short_name_links_to_its_company():
 def test_the_lexicon_row_wins_over_the_listed_one():
     own = {e.name: e for e in read_lexicon_rows(ROOT / "ontology" / "lexicon.tsv")}
     assert "平安银行" in own and "平安银行" in {e.name for e, _ in read_listed_rows(LISTED)}
-    assert replace(read_lexicon().entities["平安银行"], code="") == own["平安银行"]  # only the stock code added
+    assert read_lexicon().entities["平安银行"] == own["平安银行"]
 
 
 def test_ordinary_word_names_are_not_matched_by_themselves():
@@ -127,7 +126,7 @@ def test_listed_companies_carry_their_stock_code_into_the_graph():
 
     lexicon, onto = read_lexicon(), read_ontology()
     kg = Namespace("https://w3id.org/fintech-kg/ontology#")
-    assert lexicon.entities["平安银行"].code == "000001"  # a lexicon row takes the code of its own name
-    assert lexicon.entities["中国石油天然气集团"].code == ""  # … not of an alias (中国石油 is the listed arm)
+    assert lexicon.codes["平安银行"] == "000001"  # a lexicon row takes the code of its own name
+    assert "中国石油天然气集团" not in lexicon.codes  # … not of an alias (中国石油 is the listed arm)
     codes = {o for _, p, o in entity_triples("三一重工", "Company", lexicon, onto, set()) if p == kg.stockCode}
     assert codes == {Literal("600031")}

@@ -631,9 +631,26 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         if any(w in m.group(1) for w in REPORT_WORDS):
             found = [x for x in found if not (x.start >= s and x.end <= e)]  # names inside a title are not mentions
             found.append(Mention(m.group(1), s, e, m.group(1), "Report", "pattern"))
+    found = _joined_registered_names(text, sorted(found, key=lambda m: (m.start, -m.end)), lexicon, rules, onto)
     found = _short_names(text, found, rules)
     found = _split_group_and_member(found, lexicon, rules)
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _joined_registered_names(text: str, found: list[Mention], lexicon: Lexicon, rules: Rules, onto: Ontology) -> list[Mention]:
+    """山东威高集团 + 医用高分子制品股份有限公司, 北京汽车动力 + 总成有限公司: a company name right before a
+    registered name that has no name of its own is the start of that registered name (names never abut)."""
+    out: list[Mention] = []
+    for m in found:
+        last = out[-1] if out else None
+        if last is not None and last.end == m.start and m.source == "pattern" and last.source in ("pattern", "lexicon") \
+                and m.text.endswith(rules.legal_forms_longest_first) and onto.is_a(last.type, "Organization") \
+                and onto.is_a(m.type, "Organization"):
+            surface = text[last.start:m.end]
+            out[-1] = _linked(surface, last.start, m.end, lexicon, m.type, registered_stem(surface))
+            continue
+        out.append(m)
+    return out
 
 
 def _split_group_and_member(found: list[Mention], lexicon: Lexicon, rules: Rules) -> list[Mention]:

@@ -59,8 +59,8 @@ def _declare(label: str, cls: str, lexicon: Lexicon, onto: Ontology, declared: s
             out.append((e, RDFS.label, Literal(known.en, lang="en")))
         for a in known.aliases:
             out.append((e, SKOS.altLabel, Literal(a, lang="en" if a.isascii() else "zh")))
-        if known.code:
-            out.append((e, KG.stockCode, Literal(known.code)))
+        if label in lexicon.codes:
+            out.append((e, KG.stockCode, Literal(lexicon.codes[label])))
         if known.cls == "Scenario":
             out.append((e, RDF.type, SKOS.Concept))
             out.append((e, SKOS.inScheme, KG.ScenarioScheme))
