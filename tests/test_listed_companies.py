@@ -130,3 +130,8 @@ def test_listed_companies_carry_their_stock_code_into_the_graph():
     assert "中国石油天然气集团" not in lexicon.codes  # … not of an alias (中国石油 is the listed arm)
     codes = {o for _, p, o in entity_triples("三一重工", "Company", lexicon, onto, set()) if p == kg.stockCode}
     assert codes == {Literal("600031")}
+
+
+def test_a_lexicon_company_plus_group_stays_itself_although_it_is_listed(extract):
+    x = extract("伊利集团董事长发表演讲，介绍伊利的绿色发展理念。")  # 伊利股份: a lexicon row with a stock code
+    assert {m.label for m in x.mentions if m.text.startswith("伊利")} == {"伊利股份"}
