@@ -503,3 +503,15 @@ def test_gongsi_alone_is_no_reference_and_no_relation_word():
     rules = read_rules()
     assert "控股股东" in rules.coref_before["公司"]
     assert "公司" not in rules.trigger_words() and "该公司" in rules.trigger_words()
+
+
+@pytest.mark.parametrize("text, short, same", [
+    ("湖南湘晖资产经营股份有限公司昨日表示，湖南湘晖将继续增持。", "湖南湘晖", True),  # the rest says what it does
+    ("徐工印尼公司的成立为徐工在印尼的发展提供支撑。", "徐工", False),  # an arm in another country
+    ("中铁二局晚间公告，其控股股东中铁二局集团有限公司减持了股份。", "中铁二局", False),  # its group
+])
+def test_a_short_name_links_to_its_registered_name_in_the_same_text(nlp, text, short, same):
+    x = run(nlp, text)
+    labels = {m.label for m in x.mentions if m.text == short}
+    registered = {m.label for m in x.mentions if m.text.endswith("公司") and m.text.startswith(short)}
+    assert labels and registered and (labels == registered) == same, [(m.text, m.label) for m in x.mentions]

@@ -633,6 +633,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             found.append(Mention(m.group(1), s, e, m.group(1), "Report", "pattern"))
     found = _joined_registered_names(text, sorted(found, key=lambda m: (m.start, -m.end)), lexicon, rules, onto)
     found = _short_names(text, found, rules)
+    found = _short_forms_of_registered(found, rules, freq, tags)
     found = _split_group_and_member(found, lexicon, rules)
     return sorted(found, key=lambda m: (m.start, -m.end))
 
@@ -649,6 +650,38 @@ def _joined_registered_names(text: str, found: list[Mention], lexicon: Lexicon, 
             surface = text[last.start:m.end]
             out[-1] = _linked(surface, last.start, m.end, lexicon, m.type, registered_stem(surface))
             continue
+        out.append(m)
+    return out
+
+
+def _says_what_it_does(rest: str, rules: Rules, freq: dict, tags: dict) -> bool:
+    """Is ``rest`` (a registered name after its short name) only a legal form, or what the company does plus a
+    legal form (资产经营 + 股份有限公司), not a group (集团有限公司) or a place (印尼 + 公司)?"""
+    form = next((f for f in rules.legal_forms_longest_first if rest.endswith(f)), "")
+    core = rest[: len(rest) - len(form)]
+    if any(w in rest for w in rules.group_words):
+        return False
+    return not core or _generic_word(core, rules, freq, tags)
+
+
+def _short_forms_of_registered(found: list[Mention], rules: Rules, freq: dict, tags: dict) -> list[Mention]:
+    """An unseen name that starts the registered name of an unseen company in the same text, where the rest only
+    says what the company does, is that company's short name (湖南湘晖 / 湖南湘晖资产经营股份有限公司). Not 徐工 /
+    徐工印尼公司 (an arm), 中铁二局 / 中铁二局集团有限公司 (its group), 北生 / 广西北生医药有限责任公司 (the city
+    starts another company); known names are left alone (红宝丽 / 南京红宝丽新材料有限公司)."""
+    registered = [m for m in found if m.source == "pattern" and m.text.endswith(rules.legal_forms_longest_first)]
+    if not registered:
+        return found
+    cores = [(r.text, r.label) for r in registered]
+    out = []
+    for m in found:
+        if m.source in ("pattern", "candidate") and not m.text.endswith(rules.legal_forms_longest_first):
+            short = next((s for s in (m.text, *(m.text[: -len(w)] for w in CORPORATE_SUFFIXES if m.text.endswith(w)))
+                          if len(s) >= 2), m.text)
+            label = next((lab for core, lab in cores if core != m.text and core.startswith(short)
+                          and _says_what_it_does(core[len(short):], rules, freq, tags)), None)
+            if label is not None and label != m.label:
+                m = Mention(m.text, m.start, m.end, label, m.type, "alias")
         out.append(m)
     return out
 
