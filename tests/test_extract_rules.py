@@ -27,6 +27,8 @@ RELATION_CASES = [
     ("partner_join_hands", "京东表示，今年不会携手中国银联。", None, ("京东", "partnersWith", "中国银联")),
     ("partner_list", "苹果、三星和支付宝一拍即合。", ("苹果", "partnersWith", "支付宝"), None),
     ("partner_list", "苹果、三星和支付宝并未达成合作。", None, ("苹果", "partnersWith", "支付宝")),
+    ("partner_list", "华信钢铁和东海航运共同出资组建了一家航运公司。", ("华信钢铁", "partnersWith", "东海航运"), None),
+    ("partner_list", "华信钢铁和东海航运共同面临亏损压力。", None, ("华信钢铁", "partnersWith", "东海航运")),
     ("compete_with", "微信支付与支付宝在线下展开竞争。", ("微信支付", "competesWith", "支付宝"), None),
     ("compete_with", "微信支付在线下的增长很快。支付宝也表示竞争不是重点。", None, ("微信支付", "competesWith", "支付宝")),
     ("compete_list", "微信支付、支付宝之争愈演愈烈。", ("微信支付", "competesWith", "支付宝"), None),
