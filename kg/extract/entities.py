@@ -639,8 +639,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
 
 
 def _joined_registered_names(text: str, found: list[Mention], lexicon: Lexicon, rules: Rules, onto: Ontology) -> list[Mention]:
-    """山东威高集团 + 医用高分子制品股份有限公司, 北京汽车动力 + 总成有限公司: a company name right before a
-    registered name that has no name of its own is the start of that registered name (names never abut)."""
+    """山东威高集团 + 医用高分子制品股份有限公司: a company name right before a registered name, with nothing
+    between them, is the start of that registered name (two names never abut)."""
     out: list[Mention] = []
     for m in found:
         last = out[-1] if out else None
