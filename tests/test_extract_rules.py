@@ -336,6 +336,7 @@ def test_a_name_never_starts_with_a_demonstrative(nlp):
     ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "世纪鼎利"),  # the other items of a list with a company
     ("昨日，中国平安、世纪鼎利和东方热电均发布公告。", "东方热电"),  # … the last one ends before 均
     ("华东科技拟竞购廊坊晶体20%股权。", "廊坊晶体"),                # the object of a deal word, before a share
+    ("华东科技收购凯普瑞一事仍在推进。", "凯普瑞"),                  # … or before 一事, 事宜
     ("昨日，恒银中嘉拟收购该平台。", "恒银中嘉"),                   # the name that opens a deal clause
     ("据悉，中国银行东京分行的借记卡发行量增长。", "中国银行东京分行"),  # a known bank's branch
     ("百事中国位于成都的工厂停产。", "百事中国"),                    # a known company's China arm

@@ -915,7 +915,7 @@ def _name_like_word(word: str, freq: dict, tags: dict) -> bool:
         or (freq.get(word, 0) <= RARE_WORD_FREQ and tags.get(word) in RARE_NOUN_TAGS)
 
 
-OBJECT_ENDS = re.compile(r"(?:<n>|\d|%|的|股权|股份|股票|全部|部分|之|，|,|。|；|、|\s|等|后|时)", re.I)  # what may follow a deal's object
+OBJECT_ENDS = re.compile(r"(?:<n>|\d|%|的|股权|股份|股票|全部|部分|之|，|,|。|；|、|\s|等|后|时|已|一事|一案|事宜|所有|余下|剩余)", re.I)  # what may follow a deal's object
 
 
 PHRASE_TAGS = frozenset({"i", "l", "a", "ad", "z"})  # idioms, set phrases, adjectives: never inside a name here
