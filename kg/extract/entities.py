@@ -11,7 +11,7 @@ from bisect import bisect_left, bisect_right
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
-from kg.extract.rules import Rules
+from kg.extract.rules import Rules, made_of
 from kg.extract.sentences import split_sentences
 from kg.extract.tokens import Tokens, tokens_of
 from kg.lexicon import Lexicon
@@ -253,8 +253,7 @@ def _name_words(words: list[str], j: int, i: int, head: str) -> list[str]:
 def _generic_word(word: str, rules: Rules, freq: dict, tags: dict) -> bool:
     """电力工程, 文化传媒, 啤酒, 房地产: a word that only says what a company does (inner or industry words, or a
     common noun), so 电力工程有限责任公司 alone names no company."""
-    parts = rules.name_parts
-    if word in parts or any(word[:k] in parts and word[k:] in parts for k in range(1, len(word))):
+    if made_of(word, rules.name_parts):
         return True
     return freq.get(word, 0) >= GENERIC_WORD_FREQ and tags.get(word) in ("n", "vn", "j", "l")
 
@@ -502,10 +501,11 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             if not legal and _legal_tail(words, i + 1, rules, triggers, tags):
                 break  # 佳吉饮料 + 有限公司: the legal form's own search below finds the whole name
             j, prefix = i, head
-            # 荷兰银行 (one token): a name that starts with a country or city takes no words before it
-            fixed_start = (not legal and head in rules.places) or (not head and _two_chars_before(words, i, rules, taken, starts, ends))
-            if fixed_start and not head:
+            country_first = not legal and head in rules.places  # 荷兰银行: takes no words before the country
+            split_name = not head and _two_chars_before(words, i, rules, taken, starts, ends)
+            if split_name:
                 j, prefix = i - 2, words[i - 2] + words[i - 1]  # 渝 + 能 + 集团: jieba split an unknown name into characters
+            fixed_start = country_first or split_name
             while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
                 inner = legal and (rules.inner_word(prev) or _place_word(prev, rules, tags))  # 天然气开发 + 股份有限公司, 南昌 亚洲 + 啤酒有限公司
@@ -676,10 +676,8 @@ def _short_forms_of_registered(found: list[Mention], rules: Rules, freq: dict, t
     out = []
     for m in found:
         if m.source in ("pattern", "candidate") and not m.text.endswith(rules.legal_forms_longest_first):
-            short = next((s for s in (m.text, *(m.text[: -len(w)] for w in CORPORATE_SUFFIXES if m.text.endswith(w)))
-                          if len(s) >= 2), m.text)
-            label = next((lab for core, lab in cores if core != m.text and core.startswith(short)
-                          and _says_what_it_does(core[len(short):], rules, freq, tags)), None)
+            label = next((lab for core, lab in cores if core != m.text and core.startswith(m.text)
+                          and _says_what_it_does(core[len(m.text):], rules, freq, tags)), None)
             if label is not None and label != m.label:
                 m = Mention(m.text, m.start, m.end, label, m.type, "alias")
         out.append(m)

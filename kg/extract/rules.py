@@ -166,9 +166,7 @@ class Rules:
     def inner_word(self, word: str) -> bool:
         """A word that may sit inside a registered name (name_inner_words.txt), or two of them that jieba
         joined into one token (能源 + 开发 → 能源开发)."""
-        inner = self.name_inner_words
-        return word in inner or (len(word) >= 4 and any(word[:k] in inner and word[k:] in inner
-                                                        for k in range(2, len(word) - 1)))
+        return made_of(word, self.name_inner_words)
 
     @cached_property
     def group_words(self) -> tuple[str, ...]:
@@ -184,6 +182,11 @@ class Rules:
                 if r.pattern not in ("family", "peers"):  # family: no trigger; peers: checked once per sentence
                     out.setdefault(t, []).append(r)
         return {t: tuple(rules) for t, rules in out.items()}
+
+
+def made_of(word: str, parts) -> bool:
+    """Is ``word`` one of ``parts``, or two of them written as one token (能源 + 开发 → 能源开发)?"""
+    return word in parts or any(word[:k] in parts and word[k:] in parts for k in range(1, len(word)))
 
 
 def _table(path: Path) -> list[tuple[int, dict]]:
