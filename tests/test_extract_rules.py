@@ -493,6 +493,24 @@ def test_words_in_front_of_a_name_are_not_part_of_it(nlp, text, name, bad):
     assert name in texts and bad not in texts, texts
 
 
+@pytest.mark.parametrize("text, name", [
+    ("家化集团宣布完成整体改制。", "家化集团"),  # 家 starts the name: no group has a one-character name
+    ("据悉，中房集团已完成重组。", "中房集团"),  # jieba split the unknown name into two characters
+    ("三胞集团宣布收购一家养老机构。", "三胞集团"),  # an unknown word that starts with a numeral but counts nothing
+])
+def test_short_unknown_names_before_a_group_word(nlp, text, name):
+    assert name in {m.text for m in run(nlp, text).mentions}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("这笔钱以母基金的形式投出。", "以母基金"),  # 以 is glued on: 母基金 is no name either
+    ("三家集团联合投标。", "三家集团"),  # a count
+    ("在下属的各子集团中，它最大。", "各子集团"),
+])
+def test_function_characters_and_counts_before_a_group_word_are_no_names(nlp, text, word):
+    assert word not in {m.text for m in run(nlp, text).mentions}
+
+
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
     x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
     got = {(r.head, r.type, r.tail) for r in x.relations}

@@ -48,7 +48,6 @@ DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: 
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
 NUMERALS = set("一二三四五六七八九十两几百千万亿数多首")
 MAX_JOINED_NAME = 7  # characters: two adjacent unknown words longer than this are two names
-NAME_NUMERALS = set("万千百")  # numerals that also start names (万科, 千禾, 百联)
 MEASURE_CHARS = set("大家个位只种类项款批名座条成倍年期部股")  # 两大, 三家, 四个 …: a numeral + one of these is a count
 BUSINESS_CUES = ("公司", "集团", "股份", "控股", "股东", "股权", "收购", "并购", "入股", "增持", "持股", "持有", "注资",
                  "旗下", "子公司", "合作", "签约", "竞争", "对手", "银行", "证券", "基金", "保险", "上市", "企业",
@@ -263,7 +262,7 @@ def _counted(word: str, tags: dict, freq: dict) -> bool:
     that only starts with a numeral (三叶 + 集团, 九州 + 通) is a name."""
     if word[0] not in NUMERALS or tags.get(word) not in (None, "m"):
         return False
-    if not freq.get(word) and word[0] in NAME_NUMERALS:  # 万威 + 国际, 百联: 万, 千, 百 start many names
+    if not freq.get(word):  # 万威 + 国际, 百联, 三胞 + 集团: an unknown word that is no count is a name
         return word[1:2] in MEASURE_CHARS or all(c in NUMERALS for c in word)
     return word[1:2] in MEASURE_CHARS or not _rare_word(word, freq, tags)
 
@@ -535,15 +534,16 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 if place is not None:  # 服务提供商 + 荷兰银行: a country or city inside starts the name
                     prefix = prefix[len(text[starts[j]:starts[place]]):]
                     j = place
-            while j < i and (words[j] in rules.name_inner_words
+            keep_split = split_name and suf.suffix in rules.group_words  # 中 + 房 + 集团: both characters are the name
+            while j < i and not keep_split and (words[j] in rules.name_inner_words
                              or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags))
                              or _common_lead(words[j], i - j, freq, tags)):
                 prefix = prefix[len(words[j]):]
                 j += 1
             start, end = starts[j], ends[i]
             while _glued_function_char(words[j][start - starts[j]:] if j < i else head[start - starts[j]:], freq) \
-                    and start - starts[j] < 2:
-                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团, 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
+                    and start - starts[j] < 2 and not (len(prefix) == 2 and suf.suffix in rules.group_words):
+                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团 (but 家化 + 集团: no group has a one-character name), 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
             while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES and not text.endswith(words[k], start, end):
                 end = ends[k]  # … but in 武钢股份 + 股份总额 the second 股份 is its shares
