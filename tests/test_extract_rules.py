@@ -511,6 +511,22 @@ def test_function_characters_and_counts_before_a_group_word_are_no_names(nlp, te
     assert word not in {m.text for m in run(nlp, text).mentions}
 
 
+@pytest.mark.parametrize("text, name, scenario", [
+    ("项目由北京复华旅游文化发展有限公司负责运营。", "北京复华旅游文化发展有限公司", "旅游"),  # a registered name
+    ("平台运营方广州志科电子商务有限公司已经停业。", "广州志科电子商务有限公司", "电子商务"),
+    ("百佳超市宣布调整门店。", "百佳超市", "超市"),  # a name jieba knows + a scenario word
+])
+def test_a_company_name_may_hold_a_scenario_word(nlp, text, name, scenario):
+    got = {(m.text, m.type) for m in run(nlp, text).mentions}
+    assert name in {t for t, _ in got} and (scenario, "Scenario") not in got, got
+
+
+def test_a_scenario_word_after_a_common_word_stays_a_scenario(nlp):
+    got = {(m.text, m.type) for m in run(nlp, "银行正在发展冷链物流、社区超市和在线教育公司的业务。").mentions}
+    assert {("物流", "Scenario"), ("超市", "Scenario")} <= got, got
+    assert not {"冷链物流", "社区超市", "在线教育公司"} & {t for t, _ in got}
+
+
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
     x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
     got = {(r.head, r.type, r.tail) for r in x.relations}

@@ -93,15 +93,23 @@ def build_matcher(nlp, lexicon: Lexicon) -> PhraseMatcher:
 
 class _Taken:
     """Character ranges already claimed by a mention (or blocked); an overlap test costs the length of
-    the range asked about, not the number of ranges claimed so far."""
+    the range asked about, not the number of ranges claimed so far. A soft claim (a scenario word) yields
+    to a company name that holds it (渤海 + 物流, 石家庄舜地人旅游开发有限公司)."""
 
     def __init__(self, length: int):
         self._claimed = bytearray(length)
 
-    def add(self, start: int, end: int) -> None:
-        self._claimed[start:end] = b"\x01" * (end - start)
+    def add(self, start: int, end: int, soft: bool = False) -> None:
+        if soft:
+            self._claimed[start:end] = bytes(c or 2 for c in self._claimed[start:end])
+        else:
+            self._claimed[start:end] = b"\x01" * (end - start)
 
     def overlaps(self, start: int, end: int) -> bool:
+        return self._claimed.find(1, start, end) != -1 or self._claimed.find(2, start, end) != -1
+
+    def overlaps_hard(self, start: int, end: int) -> bool:
+        """Overlaps a claim other than a soft one."""
         return self._claimed.find(1, start, end) != -1
 
 
@@ -474,7 +482,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         found.append(Mention(text[start:end], start, end, ent.name, ent.cls, "lexicon"))
     taken = blocked  # from here on: everything claimed, the names found and the blocked modifiers
     for m in found:
-        taken.add(m.start, m.end)
+        taken.add(m.start, m.end, soft=m.type == "Scenario")
     # 1b. short names that are ordinary words too, where the words around show a company (联想宣布, 上汽与通用)
     for m in _ambiguous_names(tokens, found, taken, lexicon, rules, freq, tags):
         found.append(m)
@@ -505,10 +513,12 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             if split_name:
                 j, prefix = i - 2, words[i - 2] + words[i - 1]  # 渝 + 能 + 集团: jieba split an unknown name into characters
             fixed_start = country_first or split_name
+            holds = suf.suffix != "公司" and (legal or suf.suffix in rules.group_words)  # a registered or group name
+            #     may hold a scenario word (… 旅游开发有限公司), a bare 公司 not (在线教育公司)
             while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
                 inner = legal and (rules.inner_word(prev) or _place_word(prev, rules, tags))  # 天然气开发 + 股份有限公司, 南昌 亚洲 + 啤酒有限公司
-                if not _NAMEISH.match(prev) or taken.overlaps(starts[j - 1], ends[j - 1]):
+                if not _NAMEISH.match(prev) or (taken.overlaps_hard if holds else taken.overlaps)(starts[j - 1], ends[j - 1]):
                     break
                 if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags)
                                                  and not (legal and _registered_word(prev, prefix, freq, tags)))) \
@@ -542,18 +552,24 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 j += 1
             start, end = starts[j], ends[i]
             while _glued_function_char(words[j][start - starts[j]:] if j < i else head[start - starts[j]:], freq) \
-                    and start - starts[j] < 2 and not (len(prefix) == 2 and suf.suffix in rules.group_words):
-                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团 (but 家化 + 集团: no group has a one-character name), 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
+                    and start - starts[j] < 2 and not (len(prefix) == 2 and suf.suffix in rules.group_words):  # (not 家化 + 集团)
+                start, prefix = start + 1, prefix[1:]  # 由京基 + 集团, 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
             while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES and not text.endswith(words[k], start, end):
                 end = ends[k]  # … but in 武钢股份 + 股份总额 the second 股份 is its shares
                 k += 1
-            if len(prefix) >= suf.min_prefix and not taken.overlaps(start, end) and not prefix.isdigit() \
+            soft = taken.overlaps(start, end) and not taken.overlaps_hard(start, end)  # 渤海 + 物流 (a scenario)
+            if soft and not holds and not any(tags.get(w) in NAME_TAGS and not _place_word(w, rules, tags)
+                                                  for w in _name_words(words, j, i, head)):
+                break  # 冷链 + 物流, 社区 + 超市, 北京 + 旅游: the scenario, not a company
+            if len(prefix) >= suf.min_prefix and not taken.overlaps_hard(start, end) and not prefix.isdigit() \
                     and not _counted(words[j], tags, freq) \
                     and not (legal and all(_generic_word(w, rules, freq, tags) for w in _name_words(words, j, i, head))):
                 surface = text[start:end]
                 known = lexicon.link(surface)
                 label, cls = (known.name, known.cls) if known else (registered_stem(surface), _name_class(surface, suf, rules))
+                if soft:  # the scenario word is part of the name: no scenario mention of its own
+                    found[:] = [m for m in found if not (m.type == "Scenario" and m.start < end and start < m.end)]
                 found.append(Mention(surface, start, end, label, cls, "pattern"))
                 taken.add(start, end)
             break
