@@ -456,6 +456,8 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("大唐发电拟取渝能集团20%股权。", "渝能集团"),  # jieba split the unknown name into single characters
     ("陆金所是上海陆家嘴国际金融资产交易市场股份有限公司的子公司。", "上海陆家嘴国际金融资产交易市场股份有限公司"),
     ("控股子公司苏州美瑞机械设备制造有限公司已停产。", "苏州美瑞机械设备制造有限公司"),  # 制造 inside a registered name
+    ("公司向杭州云泽担保投资有限公司借款。", "杭州云泽担保投资有限公司"),  # 担保 (a verb to jieba) inside one
+    ("股东宁波安信股权投资管理有限公司减持。", "宁波安信股权投资管理有限公司"),  # 股权 inside one
     ("集团出售控股子公司北京中地房地产开发有限公司30%股权。", "北京中地房地产开发有限公司"),  # the city before split words
     ("公司将股权转让给中广核能源开发有限责任公司。", "中广核能源开发有限责任公司"),  # 能源开发: two inner words in one
     ("参与方包括日本三菱UFJ银行。", "日本三菱UFJ银行"),  # the country in front of an unseen bank
