@@ -529,6 +529,20 @@ def test_a_scenario_word_after_a_common_word_stays_a_scenario(nlp):
     assert not {"冷链物流", "社区超市", "在线教育公司"} & {t for t, _ in got}
 
 
+@pytest.mark.parametrize("text, name, verb_joined", [
+    ("该项目由华信集团控股60%。", "华信集团", "华信集团控股"),  # 由 + name + 控股 + a share
+    ("公司最终被远洋公司控股。", "远洋公司", "远洋公司控股"),  # 被 + name + 控股 at the clause's end
+    ("凯华投资2亿元设立子公司。", "凯华", "凯华投资"),  # 投资 + an amount of money
+])
+def test_konggu_and_touzi_after_a_name_can_be_the_verb(nlp, text, name, verb_joined):
+    texts = {m.text for m in run(nlp, text).mentions}
+    assert name in texts and verb_joined not in texts, texts
+
+
+def test_an_unseen_holding_name_before_de_stays_a_name(nlp):
+    assert "凯华控股" in {m.text for m in run(nlp, "交易所要求披露凯华控股的股权结构。").mentions}
+
+
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
     x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
     got = {(r.head, r.type, r.tail) for r in x.relations}

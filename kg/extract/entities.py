@@ -12,7 +12,7 @@ from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
 from kg.extract.rules import Rules, made_of
-from kg.extract.sentences import split_sentences
+from kg.extract.sentences import CLAUSE_PUNCT, split_sentences
 from kg.extract.tokens import Tokens, tokens_of
 from kg.lexicon import Lexicon
 from kg.ontology import Ontology
@@ -29,7 +29,9 @@ INITIATIVE_NEXT = ("计划", "行动", "活动", "项目", "工程", "战略")
 LAUNCH_WORDS = ("推出", "发布", "上线", "启动", "开通", "首发", "打造", "发行")
 MODIFIED_BY = {"金融", "银行", "支付", "钱包", "保险", "证券", "理财", "领域", "行业"}
 CORPORATE_SUFFIXES = ("集团", "公司", "有限公司", "股份有限公司", "控股", "股份", "股份公司", "有限责任公司", "集团公司")
-VERB_SUFFIXES = ("控股",)  # corporate suffixes that are also verbs
+VERB_SUFFIXES = ("控股", "投资")  # name suffixes that are also verbs
+AGENT_CHARS = "由被"  # 由 / 被 + a name + 控股: the name is the agent of the verb
+AMOUNT = re.compile(r"(?:<N>|[\d.,]|[一二两三四五六七八九十百千万亿多余])+(?:亿|万)?(?:元|美元|港元|港币|欧元|英镑|日元)")
 # jieba dictionary part-of-speech tags: names (organisation, other proper noun, person, abbreviation)
 NAME_TAGS = frozenset({"nt", "nz", "nr", "nrt", "nrfg", "j"})
 # tags a token inside an unseen name may carry (None: our user dictionary or an unknown word)
@@ -375,11 +377,22 @@ def _shares(words: list[str], start: int, k: int, rules: Rules) -> bool:
     return not opens or (k + 1 < len(words) and words[k + 1] in SHARE_NEXT)
 
 
-def _used_as_verb(words: list[str], i: int, name_starts: set[int]) -> bool:
-    """控股 between two names, or before 的/了, is the verb "controls" (蚂蚁集团控股网商银行), not part of a name."""
-    if words[i] not in VERB_SUFFIXES or i + 1 >= len(words):
+def _used_as_verb(tokens: Tokens, i: int, name_starts: set[int], start: int, known: bool = True) -> bool:
+    """控股 / 投资 after a name that starts at ``start`` is the verb, not part of the name: between two
+    names, after 由/被 before a number or the clause's end (由阳煤集团控股51%, 被久事公司控股。), before an
+    amount of money (Kabam投资2亿美元); after a ``known`` name also before 的/了 (蚂蚁集团控股的网商银行; but
+    an unseen 海虹控股的 is more often a name)."""
+    words = tokens.words
+    if words[i] not in VERB_SUFFIXES:
         return False
-    return i + 1 in name_starts or words[i + 1] in ("的", "了")
+    if i + 1 >= len(words):
+        return start > 0 and tokens.text[start - 1] in AGENT_CHARS
+    nxt = words[i + 1]
+    if i + 1 in name_starts or (known and nxt in ("的", "了")):
+        return True
+    if start and tokens.text[start - 1] in AGENT_CHARS and (nxt[:1].isdigit() or nxt == "<" or nxt in CLAUSE_PUNCT):
+        return True
+    return AMOUNT.match(tokens.text, tokens.ends[i]) is not None
 
 
 def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: Rules, onto: Ontology,
@@ -464,7 +477,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         # a known name + corporate suffix is the same company (腾讯集团 → 腾讯)
         k = tok_end  # … also with two suffix tokens: 上海汽车集团 + 股份 + 有限公司
         while k < n and k - tok_end < 2 and words[k] in CORPORATE_SUFFIXES and ent.cls != "Scenario" \
-                and not _used_as_verb(words, k, name_starts) and not _shares(words, tok_start, k, rules):
+                and not _used_as_verb(tokens, k, name_starts, start) and not _shares(words, tok_start, k, rules):
             end = ends[k]
             k += 1
         legal = k > tok_end and words[k - 1] in rules.legal_forms  # 新昌县 + 新和成控股有限公司: a county starts it too
@@ -555,9 +568,12 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     and start - starts[j] < 2 and not (len(prefix) == 2 and suf.suffix in rules.group_words):  # (not 家化 + 集团)
                 start, prefix = start + 1, prefix[1:]  # 由京基 + 集团, 日讯嘉寓 + 股份: jieba glued 由/日讯 to the name
             k = i + 1  # 江南重工 + 股份 / 集团 / 有限公司: the corporate suffix belongs to the name
-            while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES and not text.endswith(words[k], start, end):
+            while k < n and k - i <= 2 and words[k] in CORPORATE_SUFFIXES and not text.endswith(words[k], start, end) \
+                    and not _used_as_verb(tokens, k, name_starts, start, known=False):
                 end = ends[k]  # … but in 武钢股份 + 股份总额 the second 股份 is its shares
                 k += 1
+            if not head and _used_as_verb(tokens, i, name_starts, start, known=False):
+                break  # 由阳煤集团控股51%, Kabam投资2亿美元: the verb
             soft = taken.overlaps(start, end) and not taken.overlaps_hard(start, end)  # 渤海 + 物流 (a scenario)
             if soft and not holds and not any(tags.get(w) in NAME_TAGS and not _place_word(w, rules, tags)
                                                   for w in _name_words(words, j, i, head)):
