@@ -75,6 +75,10 @@ RELATION_CASES = [
     ("holder_around", "小米是易观的第一大股东。", None, ("易观", "investsIn", "小米")),
     ("subsidiary_around", "百度是一家公司，旗下，有度小满。", ("度小满", "subsidiaryOf", "百度"), None),
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
+    ("subsidiary_around", "云杉科技有限公司为华为之全资子公司，本次变动不涉及腾讯。",  # the next clause's name is no owner
+     ("云杉科技", "subsidiaryOf", "华为"), ("云杉科技", "subsidiaryOf", "腾讯")),
+    ("holder_around", "唯品会此番对易观出资2亿元，占注册资本的16%，为第二大股东。", ("唯品会", "investsIn", "易观"),
+     ("易观", "investsIn", "唯品会")),
     ("partner_around", "华为昨日宣布，将在多个城市合作，伙伴为招商银行。", ("华为", "partnersWith", "招商银行"), None),
     ("partner_around", "华为昨日宣布，不会签约招商银行。", None, ("华为", "partnersWith", "招商银行")),
     ("compete_overtake", "今年小米的出货量超过华为。", ("小米", "competesWith", "华为"), None),

@@ -290,6 +290,25 @@ def stake_after(text: str, m: Mention, stake: re.Pattern) -> bool:
     return found is not None and not WHOLE.search(text, m.end, found.end())
 
 
+def _linked_before(text: str, ms: list[Mention], heads_i: list[int], t0: int) -> tuple[Mention, Mention] | None:
+    """A是B的第一大股东 / A为B之子公司 / A对B的收购: both actors before the trigger, joined by a link word, read
+    as (A, B); swapped after 被/遭/获 (A获得B的战略投资: B invests). None when the text is not built so, or
+    when 各/均/分别 makes B the subject (B各持股20%)."""
+    if len(heads_i) < 2 or not _gap_ok(text, ms[heads_i[-1]].end, t0, 6) \
+            or any(w in text[ms[heads_i[-1]].end: t0] for w in ("各", "均", "分别", "都")):
+        return None
+    gap = text[ms[heads_i[-2]].end: ms[heads_i[-1]].start]
+    if not any(w in gap for w in LINK_WORDS + RECEIVE_WORDS):
+        return None
+    if not _gap_ok(text, ms[heads_i[-2]].end, ms[heads_i[-1]].start, AROUND_WINDOW) \
+            and not ("。" not in gap and len(gap) <= AROUND_WINDOW):
+        return None
+    h, t = ms[heads_i[-2]], ms[heads_i[-1]]
+    if any(w in text[h.end: t.start] for w in ("被", "遭") + RECEIVE_WORDS):
+        h, t = t, h
+    return h, t
+
+
 def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: int, onto: Ontology,
                others: list[tuple[int, int]] = (), sides: tuple[list[int], list[int]] | None = None,
                stake: re.Pattern | None = None):
@@ -400,24 +419,11 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types)]
         if not heads_i:
             return
+        linked = _linked_before(text, ms, heads_i, t0) if rule.property not in SYMMETRIC else None
+        if linked is not None and (not tails_i or _clause_breaks(text, t1, ms[tails_i[0]].start)):
+            yield linked  # A为B之全资子公司，本次变动不涉及C: the pair before the trigger, not the next clause's C
+            return
         if not tails_i:
-            if rule.property in ("partnersWith", "competesWith"):
-                return  # A与B合作 is the "with" pattern's job
-            # A是B的第一大股东 / A为B的子公司 / A对B的收购: both before the trigger, read as (A, B)
-            if len(heads_i) < 2 or not _gap_ok(text, ms[heads_i[-1]].end, t0, 6) \
-                    or any(w in text[ms[heads_i[-1]].end: t0] for w in ("各", "均", "分别", "都")):
-                return  # A是B的第一大股东; but in B各持股20% B is the subject
-            gap = text[ms[heads_i[-2]].end: ms[heads_i[-1]].start]
-            linked = any(w in gap for w in LINK_WORDS + RECEIVE_WORDS)  # A(…)是/成为B的第一大股东, A对B的收购
-            if not linked:
-                return
-            if not _gap_ok(text, ms[heads_i[-2]].end, ms[heads_i[-1]].start, AROUND_WINDOW):
-                if not ("。" not in gap and len(gap) <= AROUND_WINDOW):
-                    return
-            h, t = ms[heads_i[-2]], ms[heads_i[-1]]
-            if any(w in text[h.end: t.start] for w in ("被", "遭") + RECEIVE_WORDS):  # A获得B的战略投资: B invests
-                h, t = t, h
-            yield h, t
             return
         h = ms[heads_i[-1]]
         swap = p == "around_reverse"
