@@ -218,7 +218,10 @@ def _with_far(text: str, ms: list[Mention], t0: int, before: list[int], others):
     if lead is None or _clause_breaks(text, ms[lead].end, t0):
         return
     tails = [m for m in _list_starting_at(text, ms, lead) if m.end <= t0]
-    if ms.index(tails[-1]) != before[-1] and any(w in text[tails[-1].end: t0] for w in WITH_WORDS):
+    owned = _owned_after(text, ms, tails[-1], [k for k in before if ms[k].start >= tails[-1].end])
+    if owned is not None:  # A与B旗下的C签订协议: the partner is C
+        tails = [ms[owned]]
+    elif ms.index(tails[-1]) != before[-1] and any(w in text[tails[-1].end: t0] for w in WITH_WORDS):
         return  # A与B的股东和C达成协议: another list is the trigger's own
     w = _with_word_before(text, ms, lead)
     near = [k for k in reversed(before) if ms[k].end <= w and w - ms[k].end <= HEAD_WINDOW]
