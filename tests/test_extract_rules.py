@@ -549,6 +549,20 @@ def test_an_unseen_holding_name_before_de_stays_a_name(nlp):
     assert "凯华控股" in {m.text for m in run(nlp, "交易所要求披露凯华控股的股权结构。").mentions}
 
 
+def test_a_branch_named_without_its_company_belongs_to_the_company_before_it(nlp):
+    x = run(nlp, "招商银行规模不小，其深圳分行去年被罚款。")
+    assert ("深圳分行", "招商银行深圳分行") in {(m.text, m.label) for m in x.mentions}
+    assert ("招商银行深圳分行", "subsidiaryOf", "招商银行") in {(r.head, r.type, r.tail) for r in x.relations}
+
+
+@pytest.mark.parametrize("text", [
+    "据悉，上海分公司已经停业。",  # no company in the sentence: a bare branch names no one entity
+    "记者联系了招商银行，某资管内蒙古分公司的人士未回应。",  # the branch of a name not found
+])
+def test_a_bare_branch_without_its_company_is_no_mention(nlp, text):
+    assert not [m for m in run(nlp, text).mentions if m.text.endswith("分公司")]
+
+
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):
     x = run(nlp, "华鲁恒升今日披露，已与万华化学签署协议，公司控股股东莱英达集团将增持。")
     got = {(r.head, r.type, r.tail) for r in x.relations}

@@ -351,6 +351,33 @@ def _place_start(words: list[str], j: int, rules: Rules, tags: dict, freq: dict,
     return None
 
 
+BARE_BRANCH_WORDS = ("分行", "支行", "分公司")
+BRANCH_OPENERS = frozenset({"的", "其", "与", "和", "及", "对", "在", "向", "由", "被", "是", "为", "旗下", "下属"})
+BRANCH_PARENT_WINDOW = 40  # characters between a branch named without its company and that company
+
+
+def _bare_branches(tokens: Tokens, found: list[Mention], taken, rules: Rules, tags: dict, onto: Ontology):
+    """吉林分公司, 南京分行: one or two place words + 分行/支行/分公司, not attached to a name, after an organisation
+    of the same sentence (the nearest one before it, within 40 characters). The branch is that organisation's:
+    its entity is named with the organisation's name in front (华安财险吉林分公司), its class is the
+    organisation's. Without such an organisation a bare branch names no one entity and is left out."""
+    words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
+    orgs = sorted((m for m in found if onto.is_a(m.type, "Organization")), key=lambda m: m.end)
+    org_ends = [m.end for m in orgs]
+    for i in tokens.positions(BARE_BRANCH_WORDS):
+        j = i
+        while j > 0 and i - j < 2 and _place_word(words[j - 1], rules, tags):
+            j -= 1
+        if j == i or taken.overlaps(starts[j], ends[i]) or (j and _NAMEISH.match(words[j - 1])
+                                                             and words[j - 1] not in BRANCH_OPENERS):
+            continue  # 长城资管 + 内蒙古分公司: the branch of a name not found, not of the company before
+        k = bisect_right(org_ends, starts[j]) - 1
+        if k < 0 or starts[j] - orgs[k].end > BRANCH_PARENT_WINDOW or "。" in text[orgs[k].end: starts[j]]:
+            continue
+        parent, surface = orgs[k], text[starts[j]:ends[i]]
+        yield Mention(surface, starts[j], ends[i], parent.label + surface, parent.type, "pattern")
+
+
 def _branch_end(words: list[str], k: int, rules: Rules, tags: dict) -> int | None:
     """After a known name ending at token ``k``: the token index just past 分行/支行/分公司 … that follows one
     to three place or name words (中国银行 | 东京 分行, 兴业银行 | 上海 徐汇 支行), else None."""
@@ -592,6 +619,11 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
 
     # 2b. listed companies' short names after a risk marker: *ST秦岭, ST银广夏
     for m in _marked_short_names(tokens, rules, triggers, taken, lexicon, markers):
+        found.append(m)
+        taken.add(m.start, m.end)
+
+    # 2c. a branch named without its company, after the company in the same sentence (华安财险的吉林分公司)
+    for m in _bare_branches(tokens, found, taken, rules, tags, onto):
         found.append(m)
         taken.add(m.start, m.end)
 

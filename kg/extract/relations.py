@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from spacy.tokens import Doc
 
-from kg.extract.entities import jieba_tables
+from kg.extract.entities import BARE_BRANCH_WORDS, jieba_tables
 from kg.extract.rules import RelationRule, Rules
 from kg.extract.sentences import CLAUSE_PUNCT
 from kg.extract.tokens import Tokens, tokens_of
@@ -491,6 +491,9 @@ def family_pairs(rule: RelationRule, ms: list[Mention], onto: Ontology):
                     and not NOT_MEMBER_REST.search(member.text[len(stem):]):
                 yield member, parent
                 break
+            if member.label == parent.label + member.text:  # 吉林分公司, named as 华安财险吉林分公司: its branch
+                yield member, parent
+                break
 
 
 def coordinated_pairs(text: str, ms: list[Mention]):
@@ -556,9 +559,13 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
             labels_by_start.setdefault(m.text[:2], set()).add(m.label)
     alike = [m.start for m in mentions if m.source != "coref" and len(labels_by_start[m.text[:2]]) > 1] \
         if family_rules else []
+    # … and where a branch is named without its company (吉林分公司 of 华安财险)
+    branches = [m.start for m in mentions if m.label != m.text and m.label.endswith(m.text)
+                and m.text.endswith(BARE_BRANCH_WORDS)] if family_rules else []
     for s0, s1 in sentences:
         in_sentence = all_triggers[bisect_left(trigger_starts, s0): bisect_left(trigger_starts, s1)]
-        family_here = bisect_left(alike, s1) - bisect_left(alike, s0) >= 2
+        family_here = bisect_left(alike, s1) - bisect_left(alike, s0) >= 2 \
+            or bisect_left(branches, s1) > bisect_left(branches, s0)
         peers_here = bisect_left(peer_starts, s1) > bisect_left(peer_starts, s0)
         if not (in_sentence or family_here or peers_here):
             continue
