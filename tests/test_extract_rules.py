@@ -75,6 +75,9 @@ RELATION_CASES = [
     ("holder_around", "小米是易观的第一大股东。", None, ("易观", "investsIn", "小米")),
     ("subsidiary_around", "百度是一家公司，旗下，有度小满。", ("度小满", "subsidiaryOf", "百度"), None),
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
+    ("invest_toward", "华为表示将向易观注资2亿元。", ("华为", "investsIn", "易观"), None),
+    ("invest_toward", "华为表示将向易观了解注资的进展。", None, ("华为", "investsIn", "易观")),
+    ("invest_around", "此前，腾讯及其控股子公司微众银行合计持有易观5%的股份。", ("腾讯", "investsIn", "易观"), None),
     ("subsidiary_around", "云杉科技有限公司为华为之全资子公司，本次变动不涉及腾讯。",  # the next clause's name is no owner
      ("云杉科技", "subsidiaryOf", "华为"), ("云杉科技", "subsidiaryOf", "腾讯")),
     ("holder_around", "唯品会此番对易观出资2亿元，占注册资本的16%，为第二大股东。", ("唯品会", "investsIn", "易观"),

@@ -18,8 +18,10 @@ from kg.records import Mention
 _CJK_WORD = re.compile(r"^[\u3400-\u9fff]+$")
 NOT_NAME_TAGS = frozenset({"v", "p", "c", "d", "r", "u", "uj", "ul", "ad", "m", "q", "t", "f"})
 PEER_SEPARATORS = {"、", "和", "及", "以及", "、以及"}
-LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以及", "还有"}
+WITH_ITS_OWN = frozenset({"及其子公司", "及其控股子公司", "及其全资子公司", "及其一致行动人", "及其关联方"})  # A及其子公司B
+LIST_SEPARATORS = {"、", "和", "及", "以及", "与", "跟", "同", "、以及", "还有"} | WITH_ITS_OWN
 WITH_WORDS = ("与", "同", "跟", "和")
+TOWARD_WORDS = ("向", "对")  # A向B增资, A对B注资: B receives
 FAR_WITH_WORDS = ("与", "同", "跟")  # 和 also joins lists: only the unambiguous ones open a partner far from the trigger
 FAR_WINDOW = 20  # characters between the partner and the trigger in the "with_far" pattern
 DESCRIPTION_CHARS = 8  # … and between 与 and the partner's name (与国际娱乐巨头迪斯尼)
@@ -320,23 +322,25 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
     ``stake`` finds the words that make a purchase a stake (pattern stake)."""
     before, after = sides or _sides(ms, t0, t1)
     p = rule.pattern
-    if p in ("with", "list"):
+    if p in ("with", "list", "toward"):
         if not before:
             return
         i = before[-1]
         if not _gap_ok(text, ms[i].end, t0, 8):
             return
         items, seps = _list_ending_at(text, ms, i)
-        if p == "with":
-            split = next((k for k, s in enumerate(seps) if s in ("与", "同", "跟")), None)
+        if p in ("with", "toward"):
+            split = next((k for k, s in enumerate(seps) if s in ("与", "同", "跟")), None) if p == "with" else None
             if split is not None:
                 heads, tails = items[: split + 1], items[split + 1:]
             else:
-                # HEAD … 与 LIST TRIGGER: the word before the list is 与/同/跟/和
+                # HEAD … 与 LIST TRIGGER: the word before the list is 与/同/跟/和 (toward: 向/对)
                 j = ms.index(items[0])
                 lead = text[max(0, items[0].start - 3): items[0].start]
-                if not any(w in lead for w in WITH_WORDS) or j == 0:
+                if not any(w in lead for w in (WITH_WORDS if p == "with" else TOWARD_WORDS)) or j == 0:
                     return
+                if p == "toward" and not all(c in FILLER for c in re.sub("进行|实施", "", text[items[-1].end: t0])):
+                    return  # 向B注资, 向B进行增资; not 向B了解注资的进展
                 heads_i = [k for k in range(j) if _gap_ok(text, ms[k].end, items[0].start, HEAD_WINDOW)]
                 if not heads_i:
                     return
@@ -428,12 +432,16 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             return
         if not tails_i:
             return
-        h = ms[heads_i[-1]]
+        heads = [ms[heads_i[-1]]]
+        items, seps = _list_ending_at(text, ms, heads_i[-1])
+        if len(items) == 2 and seps[0] in WITH_ITS_OWN and _typed(onto, items[0], rule.head_types):
+            heads.insert(0, items[0])  # A及其子公司B合计持有C: both hold
         swap = p == "around_reverse"
         if any(w in text[max(0, t0 - 3): t0] for w in ("被", "遭")):
             swap = not swap
-        for t in _list_starting_at(text, ms, tails_i[0], text[t0:t1]):
-            yield (t, h) if swap else (h, t)
+        for h in heads:
+            for t in _list_starting_at(text, ms, tails_i[0], text[t0:t1]):
+                yield (t, h) if swap else (h, t)
     elif p == "role":  # A(…)成为B和C的(首批)合作银行 → (A, B), (A, C)
         if not before:
             return
