@@ -466,6 +466,7 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("陆金所是上海陆家嘴国际金融资产交易市场股份有限公司的子公司。", "上海陆家嘴国际金融资产交易市场股份有限公司"),
     ("控股子公司苏州美瑞机械设备制造有限公司已停产。", "苏州美瑞机械设备制造有限公司"),  # 制造 inside a registered name
     ("公司向杭州云泽担保投资有限公司借款。", "杭州云泽担保投资有限公司"),  # 担保 (a verb to jieba) inside one
+    ("公司与江苏泰州口岸船舶有限公司签订了合同。", "江苏泰州口岸船舶有限公司"),  # the province before the city
     ("股东宁波安信股权投资管理有限公司减持。", "宁波安信股权投资管理有限公司"),  # 股权 inside one
     ("集团出售控股子公司北京中地房地产开发有限公司30%股权。", "北京中地房地产开发有限公司"),  # the city before split words
     ("公司将股权转让给中广核能源开发有限责任公司。", "中广核能源开发有限责任公司"),  # 能源开发: two inner words in one
@@ -564,6 +565,12 @@ def test_a_branch_named_without_its_company_belongs_to_the_company_before_it(nlp
 ])
 def test_a_bare_branch_without_its_company_is_no_mention(nlp, text):
     assert not [m for m in run(nlp, text).mentions if m.text.endswith("分公司")]
+
+
+def test_a_space_between_chinese_words_ends_a_name(nlp):
+    texts = {m.text for m in run(nlp, "平台所在地 北京朝阳 法人 王某某 公司名 北京某某信息技术有限公司").mentions}
+    assert not [t for t in texts if " " in t], texts
+    assert "美国Future Labs公司" in {m.text for m in run(nlp, "投资方包括美国Future Labs公司。").mentions}  # Latin words: one name
 
 
 def test_gongsi_refers_to_the_announcing_company_before_an_ownership_word(nlp):

@@ -343,7 +343,7 @@ def _place_start(words: list[str], j: int, rules: Rules, tags: dict, freq: dict,
     (no stopword, verb or function word, nothing found already); else None."""
     for k in range(j - 1, max(-1, j - 4), -1):
         w = words[k]
-        if not _NAMEISH.match(w) or taken.overlaps(starts[k], ends[k]) or w in rules.stopwords \
+        if not _NAMEISH.match(w) or taken.overlaps(starts[k], ends[k]) or w in rules.stopwords or ends[k] != starts[k + 1] \
                 or tags.get(w) in LEADING_TAGS:
             return None
         if _place_word(w, rules, tags):
@@ -558,8 +558,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
                 inner = legal and (rules.inner_word(prev) or _place_word(prev, rules, tags))  # 天然气开发 + 股份有限公司, 南昌 亚洲 + 啤酒有限公司
-                if not _NAMEISH.match(prev) or (taken.overlaps_hard if holds else taken.overlaps)(starts[j - 1], ends[j - 1]):
-                    break
+                if not _NAMEISH.match(prev) or (taken.overlaps_hard if holds else taken.overlaps)(starts[j - 1], ends[j - 1]) \
+                        or (ends[j - 1] != starts[j] and not (_LATIN_WORD.match(prev) and _LATIN_WORD.match(words[j]))):
+                    break  # a space ends a name (北京朝阳 法人 … 公司 is a table's row), unless between Latin words
                 if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags)
                                                  and not (legal and _registered_word(prev, prefix, freq, tags)))) \
                         and not inner:
@@ -573,6 +574,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 # a registered name longer than the usual prefix reaches back to its province or city
                 # (陕西 + 九州 映红 实业 发展 + 有限公司): up to three more name words, ending at a place
                 far = _place_start(words, j, rules, tags, freq, taken, starts, ends)
+                if far is not None and far > 0 and _place_word(words[far - 1], rules, tags) \
+                        and not taken.overlaps(starts[far - 1], ends[far - 1]):
+                    far -= 1  # 江苏 + 泰州 + 口岸船舶有限公司: the province before the city
                 if far is not None:
                     prefix = text[starts[far]:starts[j]] + prefix
                     j = far

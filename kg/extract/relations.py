@@ -221,8 +221,8 @@ def _with_far(text: str, ms: list[Mention], t0: int, before: list[int], others):
         return
     tails = [m for m in _list_starting_at(text, ms, lead) if m.end <= t0]
     owned = _owned_after(text, ms, tails[-1], [k for k in before if ms[k].start >= tails[-1].end])
-    if owned is not None:  # A与B旗下的C签订协议: the partner is C
-        tails = [ms[owned]]
+    if owned is not None:  # A与B旗下的C(和D)签订协议: the partners are C (and D)
+        tails = [m for m in _list_starting_at(text, ms, owned) if m.end <= t0]
     elif ms.index(tails[-1]) != before[-1] and any(w in text[tails[-1].end: t0] for w in WITH_WORDS):
         return  # A与B的股东和C达成协议: another list is the trigger's own
     w = _with_word_before(text, ms, lead)
