@@ -76,6 +76,8 @@ RELATION_CASES = [
     ("subsidiary_around", "百度是一家公司，旗下，有度小满。", ("度小满", "subsidiaryOf", "百度"), None),
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
     ("invest_toward", "华为表示将向易观注资2亿元。", ("华为", "investsIn", "易观"), None),
+    ("operate_scene", "以京东为首的平台补贴不断，电商场景的竞争愈发激烈。", ("京东", "operatesIn", "电商"), None),
+    ("operate_scene", "京东与腾讯的补贴不断，电商场景的竞争愈发激烈。", None, ("京东", "operatesIn", "电商")),  # two actors
     ("invest_toward", "华为表示将向易观了解注资的进展。", None, ("华为", "investsIn", "易观")),
     ("invest_around", "此前，腾讯及其控股子公司微众银行合计持有易观5%的股份。", ("腾讯", "investsIn", "易观"), None),
     ("subsidiary_around", "云杉科技有限公司为华为之全资子公司，本次变动不涉及腾讯。",  # the next clause's name is no owner

@@ -467,6 +467,15 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             if ms[k].start >= cue.end() and _typed(onto, ms[k], rule.head_types):
                 for t in targets:
                     yield ms[k], t
+    elif p == "scene":  # …，线下支付场景硝烟弥漫: the sentence's one actor works in the scenarios named before 场景
+        if not before or not _gap_ok(text, ms[before[-1]].end, t0, 1) or text[ms[before[-1]].end: t0] not in ("", "等"):
+            return
+        scenes = [m for m in _list_ending_at(text, ms, before[-1])[0] if _typed(onto, m, rule.tail_types)]
+        actors = {m.label: m for m in ms if _typed(onto, m, rule.head_types)}
+        if scenes and len(actors) == 1:
+            actor = next(iter(actors.values()))
+            for sc in scenes:
+                yield actor, sc
     elif p == "title":  # 京东金融副总裁金林 → 金林 executiveOf 京东金融
         if not before or not after:
             return
