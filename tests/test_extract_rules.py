@@ -95,6 +95,8 @@ RELATION_CASES = [
     ("partner_with_far", "蚂蚁集团宣布，招商银行与腾讯签署了协议。", ("招商银行", "partnersWith", "腾讯"),
      ("蚂蚁集团", "partnersWith", "腾讯")),
     ("partner_with_far", "蚂蚁集团与招商银行的高管见面后，签署了协议。", None, ("蚂蚁集团", "partnersWith", "招商银行")),
+    ("partner_with_far", "蚂蚁集团与招商银行昨日在深圳就小微企业经营贷款的风险分担问题正式签署了协议。",  # 23 characters between
+     ("蚂蚁集团", "partnersWith", "招商银行"), None),
     ("partner_with_far", "京东日前与腾讯旗下的微信支付在深圳签署了合作协议。", ("京东", "partnersWith", "微信支付"),
      ("京东", "partnersWith", "腾讯")),  # the owner names the partner, it is none
     ("partner_with_far", "伊利宣布与国际娱乐巨头迪斯尼达成战略合作。", ("伊利股份", "partnersWith", "迪斯尼"), None),
