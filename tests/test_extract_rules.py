@@ -76,6 +76,10 @@ RELATION_CASES = [
     ("subsidiary_around", "百度是一家公司，旗下，有度小满。", ("度小满", "subsidiaryOf", "百度"), None),
     ("subsidiary_around", "百度没有子公司叫度小满。", None, ("度小满", "subsidiaryOf", "百度")),
     ("invest_toward", "华为表示将向易观注资2亿元。", ("华为", "investsIn", "易观"), None),
+    ("transfer_stake", "华为将所持易观20%的股权转让给腾讯。", ("腾讯", "investsIn", "易观"), ("腾讯", "investsIn", "华为")),
+    ("transfer_stake", "华为将其持有的股权转让给腾讯。", None, ("腾讯", "investsIn", "华为")),  # 其 is the seller
+    ("transfer_whole", "华为将易观以2亿元的价格转让给腾讯。", ("腾讯", "acquires", "易观"), None),
+    ("transfer_whole", "华为将所持易观20%的股权转让给腾讯。", None, ("腾讯", "acquires", "易观")),  # a stake
     ("operate_scene", "以京东为首的平台补贴不断，电商场景的竞争愈发激烈。", ("京东", "operatesIn", "电商"), None),
     ("operate_scene", "京东与腾讯的补贴不断，电商场景的竞争愈发激烈。", None, ("京东", "operatesIn", "电商")),  # two actors
     ("invest_toward", "华为表示将向易观了解注资的进展。", None, ("华为", "investsIn", "易观")),

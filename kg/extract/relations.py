@@ -270,6 +270,7 @@ def _sides(ms: list[Mention], t0: int, t1: int, starts: list[int] | None = None)
             list(range(bisect_left(starts, t1), len(ms))))
 
 
+HOLDING_BEFORE = re.compile(r"持有|所持|[万亿]股")  # 将(其)持有的B…, 将3万股B股份: a stake in B
 WHOLE = re.compile(r"全部|全资|100\s*[%％]|百分之百")  # … unless all of it is bought (B的全部权益)
 STAKE_WINDOW = 16  # characters after a company's name in which a stake word says only part of it is bought
 
@@ -467,6 +468,22 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
             if ms[k].start >= cue.end() and _typed(onto, ms[k], rule.head_types):
                 for t in targets:
                     yield ms[k], t
+    elif p in ("transfer", "transfer_stake"):  # A将(所持)B(的20%股权)转让给C: C buys B (or a stake in it)
+        if not before or not after or not _gap_ok(text, t1, ms[after[0]].start, 2):
+            return
+        opening = max(text.rfind(w, _last_punct(text, t0, AROUND_WINDOW) + 1, t0) for w in ("将", "把"))
+        objects = [k for k in before if ms[k].start > opening >= 0 and ms[k].source != "coref"]  # 将其…: the seller
+        if not objects:
+            return
+        for b in _list_ending_at(text, ms, objects[-1])[0]:
+            if b.start <= opening:
+                continue
+            # a stake: a stake word after it, a number of shares before it (将3万股B股份), or the seller's holding
+            # (将持有的B全部股份)
+            part = stake_after(text, b, stake) or HOLDING_BEFORE.search(text, opening, b.start) is not None
+            if part == (p == "transfer_stake"):
+                for c in _list_starting_at(text, ms, after[0]):
+                    yield c, b
     elif p == "scene":  # …，线下支付场景硝烟弥漫: the sentence's one actor works in the scenarios named before 场景
         if not before or not _gap_ok(text, ms[before[-1]].end, t0, 1) or text[ms[before[-1]].end: t0] not in ("", "等"):
             return

@@ -10,7 +10,7 @@ from kg.config import DEFAULT, Settings
 from kg.errors import ConfigError
 from kg.ontology import read_ontology
 
-PATTERNS = {"with", "with_far", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters", "family", "stake", "peers", "toward", "scene"}
+PATTERNS = {"with", "with_far", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters", "family", "stake", "peers", "toward", "scene", "transfer", "transfer_stake"}
 ACTOR_PROPERTIES = ("partnersWith", "competesWith", "investsIn", "acquires", "subsidiaryOf")  # relations between two actors
 
 
