@@ -90,6 +90,8 @@ RELATION_CASES = [
      ("易观", "investsIn", "唯品会")),
     ("partner_around", "华为昨日宣布，将在多个城市合作，伙伴为招商银行。", ("华为", "partnersWith", "招商银行"), None),
     ("partner_around", "华为昨日宣布，不会签约招商银行。", None, ("华为", "partnersWith", "招商银行")),
+    ("partner_around", "百度与华夏基金合作推出“百发”。", ("百度", "partnersWith", "华夏基金"),
+     ("华夏基金", "partnersWith", "百发")),  # the with pattern took this 合作: the around rule adds nothing to it
     ("compete_overtake", "今年小米的出货量超过华为。", ("小米", "competesWith", "华为"), None),
     ("compete_overtake", "小米的出货量超过三千万台，华为表示祝贺。", None, ("小米", "competesWith", "华为")),
     ("compete_around", "在手机市场，华为的竞争对手，首先是小米。", ("华为", "competesWith", "小米"), None),

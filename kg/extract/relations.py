@@ -630,7 +630,10 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
             if first_start_by_end.get(t1, t0) < t0 or _ends_unseen_name(tokens, t0, word, ms, rules, tags):
                 continue  # the word ends a name (惠州控股, 百业源投资), it is no trigger
             sides = _sides(ms, t0, t1, ms_starts)
+            paired = set()  # the properties this trigger occurrence has given a pair already
             for rule in by_trigger[word]:
+                if rule.pattern == "around" and rule.property in SYMMETRIC and rule.property in paired:
+                    continue  # 百度与华夏基金合作推出“百发”: the with pattern has the partners; 百发 is none
                 for subj, obj in _pairs_for(rule, text, ms, t0, t1, onto, others, sides, rules.stake_re):
                     if subj.label == obj.label:
                         continue
@@ -649,6 +652,7 @@ def extract_relations(doc: Doc, sentences, mentions: list[Mention], rules: Rules
                     if key in seen:
                         continue
                     seen.add(key)
+                    paired.add(rule.property)
                     related.add(frozenset((subj.label, obj.label)))
                     yield rule, subj, obj, (s0, s1)
         if peers_here and not acting:
