@@ -415,9 +415,12 @@ def test_counts_and_descriptions_are_not_names(nlp, text, word):
     assert word not in {m.text for m in run(nlp, text).mentions}
 
 
-def test_a_capitalised_latin_name_between_chinese_words_is_a_company(nlp):
-    x = run(nlp, "记者了解到，DHL旗下的快递公司将被收购。")
-    assert ("DHL", "Company") in {(m.text, m.type) for m in x.mentions}
+@pytest.mark.parametrize("text, name", [
+    ("记者了解到，DHL旗下的快递公司将被收购。", "DHL"),
+    ("该合资企业由NorthernStarPowerHoldingsLtd、某县国资公司共同出资组建。", "NorthernStarPowerHoldingsLtd"),  # long
+])
+def test_a_capitalised_latin_name_between_chinese_words_is_a_company(nlp, text, name):
+    assert (name, "Company") in {(m.text, m.type) for m in run(nlp, text).mentions}
 
 
 @pytest.mark.parametrize("text, word", [

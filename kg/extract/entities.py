@@ -20,7 +20,7 @@ from kg.records import Mention
 
 _CJK = re.compile(r"^[\u3400-\u9fff]+$")
 _NAMEISH = re.compile(r"^[\u3400-\u9fffA-Za-z0-9]+$")
-_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z&]{1,24}$")  # the text is lower-cased ASCII by now
+_LATIN_NAME = re.compile(r"^[A-Za-z][A-Za-z&]{1,39}$")  # the text is lower-cased ASCII by now
 _LATIN_WORD = re.compile(r"^[A-Za-z0-9&./:\-]+$")
 _QUOTED = re.compile(r"[“\"「『]([^”\"」』“]{2,16})[”\"」』]")
 _BOOK = re.compile(r"《([^》《]{2,60})》")
