@@ -480,6 +480,7 @@ def test_short_names_that_are_ordinary_words_stay_words_elsewhere(nlp, text, sur
     ("控股子公司苏州美瑞机械设备制造有限公司已停产。", "苏州美瑞机械设备制造有限公司"),  # 制造 inside a registered name
     ("公司向杭州云泽担保投资有限公司借款。", "杭州云泽担保投资有限公司"),  # 担保 (a verb to jieba) inside one
     ("公司与江苏泰州口岸船舶有限公司签订了合同。", "江苏泰州口岸船舶有限公司"),  # the province before the city
+    ("财团收购了法国电力集团在英国的电网资产。", "法国电力集团"),  # a country + an industry group (one jieba word)
     ("股东宁波安信股权投资管理有限公司减持。", "宁波安信股权投资管理有限公司"),  # 股权 inside one
     ("集团出售控股子公司北京中地房地产开发有限公司30%股权。", "北京中地房地产开发有限公司"),  # the city before split words
     ("公司将股权转让给中广核能源开发有限责任公司。", "中广核能源开发有限责任公司"),  # 能源开发: two inner words in one
@@ -495,6 +496,7 @@ def test_names_jieba_cuts_oddly_are_found_whole(nlp, text, name):
 
 @pytest.mark.parametrize("text, word", [
     ("公司注册资本为五千万元。", "注册资本"),  # a common dictionary word that ends like a name (资本)
+    ("由于电力集团的需求上升，电价上涨。", "电力集团"),  # an industry group with no country names none
     ("移动支付蓬勃发展。", "蓬勃发展"),  # … a rare idiom ending in 发展, although jieba tags 蓬勃 as a name
     ("境外用户仅凭国际银行卡即可注册。", "仅凭国际"),  # a rare verb before an industry word
     ("他在中国银行工作了十年。", "在中"),  # 在 + 中: no two split characters after a function word

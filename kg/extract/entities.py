@@ -542,8 +542,10 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                 break  # (保险 + 公司 is a name suffix: 三井住友 + 保险公司)
             if head and freq.get(word) and tags.get(word) not in NAME_OR_UNTAGGED \
                     and not (freq[word] <= RARE_NAME_WORD_FREQ and tags.get(word) in RARE_NOUN_TAGS
-                             and (freq.get(head, 0) <= RARE_WORD_FREQ or tags.get(head) in PLACE_OR_NAME_TAGS)):
+                             and (freq.get(head, 0) <= RARE_WORD_FREQ or tags.get(head) in PLACE_OR_NAME_TAGS)) \
+                    and not (i and words[i - 1] in rules.places and head in industry and suf.suffix in rules.group_words):
                 break  # a common dictionary word that ends like a name (蓬勃发展, 注册资本), not a rare noun (国华 / 华夏 + 人寿)
+                #        nor a country's industry group (法国 + 电力集团)
             legal = suf.suffix in rules.legal_forms
             if not legal and _legal_tail(words, i + 1, rules, triggers, tags):
                 break  # 佳吉饮料 + 有限公司: the legal form's own search below finds the whole name
