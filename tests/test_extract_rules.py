@@ -514,6 +514,7 @@ def test_common_words_that_end_like_names_are_no_names(nlp, text, word):
     ("双汇国际将收购史密斯菲尔德已发行的全部股份。", "史密斯菲尔德", "史密斯"),  # two unknown words: one name
     ("公司因向德舜酒店公司拨入资金被处罚。", "德舜酒店公司", "向德舜酒店公司"),  # 因向: two function characters
     ("时任兵装集团副总经理的徐某表示。", "兵装集团", "时任兵装集团"),  # a word that introduces a name
+    ("要约完成后，收购人青鸟集团将持有公司股份。", "青鸟集团", "收购人青鸟集团"),  # a role in a deal
 ])
 def test_words_in_front_of_a_name_are_not_part_of_it(nlp, text, name, bad):
     texts = {m.text for m in run(nlp, text).mentions}
