@@ -62,6 +62,7 @@ RELATION_CASES = [
      ("蚂蚁集团", "investsIn", "网商银行")),
     ("controller_around", "网商银行的控股股东蚂蚁集团发布公告。", None, ("蚂蚁集团", "subsidiaryOf", "网商银行")),
     ("controller_around", "据悉，网商银行的母公司蚂蚁集团已经提交了材料。", ("网商银行", "subsidiaryOf", "蚂蚁集团"), None),
+    ("controller_around", "网商银行已经通过母公司与招商银行签订了协议。", None, ("网商银行", "subsidiaryOf", "招商银行")),
     ("executive_title", "京东金融副总裁金林表示。", ("金林", "executiveOf", "京东金融"), None),
     ("executive_title", "京东金融表示，副总裁的人选尚未确定。", None, None),
     ("publish_report", "易观发布《中国第三方支付市场报告》。", ("易观", "publishes", "中国第三方支付市场报告"), None),

@@ -423,7 +423,8 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         near = [k for k in after if ms[k].start - t1 <= AROUND_WINDOW]
         tails_i = _until(near, lambda k: _tail_clause_is_own(text, t1, ms[k], others, CLAUSE_STARTERS)
                          or COUNTED.search(text, t1, ms[k].start) is not None
-                         or "、" in text[t1: ms[k].start])  # 出资六亿元、华为…: the next list item, not the object
+                         or "、" in text[t1: ms[k].start]  # 出资六亿元、华为…: the next list item, not the object
+                         or text.startswith(FAR_WITH_WORDS, t1))  # 通过母公司与B签订: B is a party, not the owner
         tails_i = [k for k in tails_i if _typed(onto, ms[k], rule.tail_types)]
         if not heads_i:
             return
