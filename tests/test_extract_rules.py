@@ -622,6 +622,8 @@ def test_a_short_name_links_to_its_registered_name_in_the_same_text(nlp, text, s
     ("青岛海尔披露，被收购的资产已完成交割。", "青岛海尔", "海尔智家"),  # a listed company's former name
     ("中银香港在香港的市场份额继续上升。", "中银香港", "中银香港"),  # not 中国银行 itself
     ("光明集团表示将继续投资乳业。", "光明集团", "光明食品集团"),  # the group, not its listed 光明乳业
+    ("双汇集团表示将继续增持。", "双汇集团", "双汇集团"),  # the group, not its listed 双汇发展
+    ("中铝公司宣布入股力拓。", "中铝公司", "中国铝业集团"),  # Chinalco, not its listed 中国铝业
 ])
 def test_former_and_group_names_link_to_their_own_entity(nlp, text, surface, label):
     assert (surface, label) in {(m.text, m.label) for m in run(nlp, text).mentions}
