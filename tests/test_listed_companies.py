@@ -102,7 +102,7 @@ def test_the_import_script_keeps_one_row_per_name_with_class_and_kind():
     # the lexicon links 格力 and 格力电器 to one company; a text that also names 格力集团 means the group
     ("格力集团仍然是格力电器的第一大股东。", {("格力集团", "格力集团"), ("格力电器", "格力电器")}),
     ("鞍钢集团将增持鞍钢股份的股票。", {("鞍钢集团", "鞍钢集团"), ("鞍钢股份", "鞍钢股份")}),
-    ("宝钢集团是宝钢的控股股东。", {("宝钢集团", "宝钢股份"), ("宝钢", "宝钢股份")}),  # the bare stem: one company
+    ("宝钢集团是宝钢的控股股东。", {("宝钢集团", "宝钢集团"), ("宝钢", "宝钢股份")}),  # the group has its own row
 ])
 def test_a_group_and_its_listed_member_named_in_one_text_are_two_companies(extract, text, want):
     assert want <= {(m.text, m.label) for m in extract(text).mentions}
