@@ -627,3 +627,33 @@ def test_a_short_name_links_to_its_registered_name_in_the_same_text(nlp, text, s
 ])
 def test_former_and_group_names_link_to_their_own_entity(nlp, text, surface, label):
     assert (surface, label) in {(m.text, m.label) for m in run(nlp, text).mentions}
+
+
+@pytest.mark.parametrize("text, name, cls", [
+    ("宁波市政府与阿里巴巴签署了战略合作协议。", "宁波市政府", "GovernmentBody"),
+    ("湖南省长沙市公安局已介入调查。", "湖南省长沙市公安局", "GovernmentBody"),
+    ("浙江证监局对该公司出具了警示函。", "浙江证监局", "Regulator"),
+    ("北京某某公司向北京市高级人民法院提起上诉。", "北京市高级人民法院", "GovernmentBody"),  # a place only, not 公司向
+])
+def test_public_bodies_are_named_by_their_place(nlp, text, name, cls):
+    assert (name, cls) in {(m.text, m.type) for m in run(nlp, text).mentions}
+
+
+def test_generic_governments_are_no_names(nlp):
+    assert not run(nlp, "地方政府和当地政府都表示支持。").mentions
+
+
+def test_latin_titles_match_in_the_normalised_text(nlp):
+    x = run(nlp, "易观CEO于扬表示，行业仍在增长。")  # the text is matched lower-cased: CEO → ceo
+    assert ("于扬", "Person") in {(m.text, m.type) for m in x.mentions}
+    assert ("于扬", "executiveOf", "易观") in {(r.head, r.type, r.tail) for r in x.relations}
+
+
+def test_a_title_after_a_comma_names_no_company_before_it(nlp):
+    x = run(nlp, "公司股东包括创始人兼CEO薛某某，联合创始人林某某。")
+    assert not [r for r in x.relations if r.type == "executiveOf" and r.tail == "薛某某"]
+
+
+def test_an_unseen_name_has_one_class_in_a_text(nlp):
+    x = run(nlp, "知名网贷平台唐小僧宣布收购一家公司。公开资料显示，唐小僧是资邦金服旗下的平台。")
+    assert {m.type for m in x.mentions if m.text == "唐小僧"} == {"Company"}

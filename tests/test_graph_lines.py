@@ -23,7 +23,7 @@ def _extractions():
     obs = Observation("新公司甲", "marketShare", 12.5, "%", "2023", "新公司甲份额12.5%", 0, 9, "f1", 0.8)
     return [
         Extraction(art(0, "x"), (Mention("新公司甲", 0, 4, "新公司甲", "Person"),), (rel,), (obs,)),
-        # the same label with another class: the first article decides
+        # the same label with another class: a tie, so the first article decides
         Extraction(art(1, "y"), (Mention("新公司甲", 0, 4, "新公司甲", "Organization"),
                                  Mention("花呗", 5, 7, "花呗", "Product")), (), ()),
         Extraction(art(2, "z"), (), (), (Observation("未提及公司", "activeUsers", 3.0, "亿", None, "三亿用户", 0, 4, "f2",
@@ -62,3 +62,22 @@ def test_graph_lines_joining_with_any_previous_graph_gives_the_sorted_text(befor
     from kg.graph.lines import join_changed_lines, join_lines
 
     assert join_changed_lines(now, sorted(before), before) == join_lines(now)
+
+
+def test_an_unseen_name_gets_the_class_most_articles_give_it():
+    from kg.graph.build import entity_classes
+
+    def art(i):
+        return Article(id=f"v{i}", text="x", path=f"v{i}.md", content_hash=f"{i:064x}")
+    ms = [("Person",), ("Company",), ("Company",)]  # one article guesses a person, two say a company
+    xs = [Extraction(art(i), (Mention("唐小僧", 0, 3, "唐小僧", cls),), (), ()) for i, (cls,) in enumerate(ms)]
+    lexicon, onto = read_lexicon(DEFAULT), read_ontology(DEFAULT.path(DEFAULT.ontology_file))
+    graph = GraphLines(lexicon, onto)
+    for x in xs:
+        graph.add(to_fragment(x))
+    text = graph.to_ntriples()
+    assert "/entity/唐小僧> <http://www.w3.org/1999/02/22-rdf-syntax-ns#type> <https://w3id.org/fintech-kg/ontology#Company>" \
+        in text.replace("%E5%94%90%E5%B0%8F%E5%83%A7", "唐小僧")
+    assert "ontology#Person>" not in text
+    assert entity_classes([("甲", "Person"), ("甲", "Company")]) == {"甲": "Person"}  # a tie: the first
+    assert to_sorted_ntriples(to_graph(xs, lexicon, onto)) == text  # the rdflib path agrees

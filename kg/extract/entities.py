@@ -45,6 +45,8 @@ GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却�
 RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 DATE_UNITS = frozenset("年月日号")
+PLACE_UNITS = frozenset("省市县区镇乡旗州")
+KIND_NOUNS = frozenset({"平台", "公司", "企业", "机构", "集团", "银行", "网站", "品牌", "网贷平台", "理财平台", "支付机构"})  # 丰台区, 如皋市: a word that ends so names a place
 GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继给除获因股于")  # … nor the first character of an unknown word
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
@@ -557,8 +559,12 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             fixed_start = country_first or split_name
             holds = suf.suffix != "公司" and (legal or suf.suffix in rules.group_words)  # a registered or group name
             #     may hold a scenario word (… 旅游开发有限公司), a bare 公司 not (在线教育公司)
+            public = onto.is_a(suf.cls, "GovernmentBody") or onto.is_a(suf.cls, "Regulator")
             while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
+                if public and not (_place_word(prev, rules, tags) or (prev[-1:] in PLACE_UNITS and _CJK.match(prev)
+                                                                    and len(prev) >= 2 and prev not in rules.stopwords)):
+                    break  # 宁波市 + 政府, 湖南省 长沙市 + 公安局: a public body is named by its place only
                 inner = legal and (rules.inner_word(prev) or _place_word(prev, rules, tags))  # 天然气开发 + 股份有限公司, 南昌 亚洲 + 啤酒有限公司
                 if not _NAMEISH.match(prev) or (taken.overlaps_hard if holds else taken.overlaps)(starts[j - 1], ends[j - 1]) \
                         or (ends[j - 1] != starts[j] and not (_LATIN_WORD.match(prev) and _LATIN_WORD.match(words[j]))):
@@ -705,7 +711,27 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
     found = _short_names(text, found, rules)
     found = _short_forms_of_registered(found, rules, freq, tags)
     found = _split_group_and_member(found, lexicon, rules)
+    found = _one_class_per_name(found)
     return sorted(found, key=lambda m: (m.start, -m.end))
+
+
+def _one_class_per_name(found: list[Mention]) -> list[Mention]:
+    """An unseen name has one class in a text: a guess from the word alone (唐小僧 looks like a person's
+    name) yields to what a pattern found for the same name (CEO + 薛亮: a person), else to Company when any
+    of its mentions is one (网贷平台 + 唐小僧)."""
+    guessed = [m for m in found if m.source == "candidate"]
+    if not guessed:
+        return found
+    sure = {m.text: m.type for m in found if m.source == "pattern" and m.type in ("Person", "Company")}
+    companies = {m.text for m in guessed if m.type == "Company"}
+    out = []
+    for m in found:
+        if m.source == "candidate":
+            cls = sure.get(m.text) or ("Company" if m.text in companies else m.type)
+            if cls != m.type:
+                m = Mention(m.text, m.start, m.end, m.label, cls, m.source)
+        out.append(m)
+    return out
 
 
 def _joined_registered_names(text: str, found: list[Mention], lexicon: Lexicon, rules: Rules, onto: Ontology) -> list[Mention]:
@@ -1148,7 +1174,9 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
             s = starts[i - 1]
         surface = text[s:e]
         known = lexicon.link(surface)
-        label, cls = (known.name, known.cls) if known else (surface, _candidate_class(word, s == starts[i], rules, freq, tags))
+        after_kind = i > 0 and words[i - 1] in KIND_NOUNS  # 网贷平台 + 唐小僧: a platform's name, not a person's
+        label, cls = (known.name, known.cls) if known else \
+            (surface, "Company" if after_kind else _candidate_class(word, s == starts[i], rules, freq, tags))
         yield Mention(surface, s, e, label, cls, "lexicon" if known else "candidate")
 
 

@@ -498,7 +498,8 @@ def _pairs_for(rule: RelationRule, text: str, ms: list[Mention], t0: int, t1: in
         if not before or not after:
             return
         i, j = before[-1], after[0]
-        if t0 - ms[i].end <= 1 and ms[j].start - t1 <= 1:
+        if t0 - ms[i].end <= 1 and ms[j].start - t1 <= 1 and not _clause_breaks(text, ms[i].end, ms[j].start) \
+                and "、" not in text[ms[i].end: t0]:  # 薛亮，联合创始人林孝深: 薛亮 is no company
             yield ms[j], ms[i]
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from kg.config import DEFAULT, Settings
 from kg.errors import ConfigError
+from kg.normalize import to_match_key
 from kg.ontology import read_ontology
 
 PATTERNS = {"with", "with_far", "active", "passive", "list", "inside", "owner", "active_reverse", "title", "around", "around_reverse", "at", "role", "supporters", "family", "stake", "peers", "toward", "scene", "transfer", "transfer_stake"}
@@ -229,7 +230,9 @@ def read_rules(settings: Settings = DEFAULT) -> Rules:
         for c in r["head_types"].split("|") + r["tail_types"].split("|"):
             if c not in onto.classes:
                 problems.append(f"{where}: class {c!r} is not in the ontology")
-        relations.append(RelationRule(r["rule"], r["property"], tuple(r["triggers"].split("|")), r["pattern"],
+        # the text is normalised before matching (ASCII lower-cased, half-width: CEO → ceo): so are the triggers
+        triggers = tuple(dict.fromkeys(to_match_key(t) for t in r["triggers"].split("|")))
+        relations.append(RelationRule(r["rule"], r["property"], triggers, r["pattern"],
                                       tuple(r["head_types"].split("|")), tuple(r["tail_types"].split("|")),
                                       float(r["confidence"])))
     suffixes = []

@@ -39,7 +39,7 @@ def _date(value: str) -> Literal:
 
 def entity_triples(label: str, cls: str, lexicon: Lexicon, onto: Ontology, declared: set) -> list[tuple]:
     """The triples that declare the entity ``label`` (class, labels, aliases, parents), unless its IRI is
-    in ``declared`` already: the first article (in corpus order) that names an entity decides its class.
+    in ``declared`` already (the caller decides the class: kg.graph.build.entity_classes).
     ``declared`` is updated."""
     out: list[tuple] = []
     _declare(label, cls, lexicon, onto, declared, out)
@@ -158,14 +158,19 @@ def article_triples(x: Extraction) -> tuple[list[tuple], list[tuple[str, str]]]:
     return out, calls
 
 
-def add_extraction(g: Graph, x: Extraction, lexicon: Lexicon, onto: Ontology) -> None:
-    own, calls = article_triples(x)
-    declared = _declared(g)
+def entity_classes(calls: Iterable[tuple[str, str]]) -> dict[str, str]:
+    """The class of each entity named in the corpus, from every (label, class) an article gives it (one per
+    article, kg.graph.build.article_triples): the class most articles give it, on a tie the first one, in
+    corpus order. The labels keep the order in which the corpus first names them.
+
+    >>> entity_classes([("唐小僧", "Person"), ("唐小僧", "Company"), ("京东", "Company"), ("唐小僧", "Company")])
+    {'唐小僧': 'Company', '京东': 'Company'}
+    """
+    votes: dict[str, dict[str, int]] = {}
     for label, cls in calls:
-        for t in entity_triples(label, cls, lexicon, onto, declared):
-            g.add(t)
-    for t in own:
-        g.add(t)
+        seen = votes.setdefault(label, {})
+        seen[cls] = seen.get(cls, 0) + 1
+    return {label: max(seen, key=seen.__getitem__) for label, seen in votes.items()}
 
 
 def _provenance(add, m: URIRef, art: URIRef, evidence: str, start: int, end: int, rule: str, conf: float) -> None:
@@ -179,6 +184,12 @@ def _provenance(add, m: URIRef, art: URIRef, evidence: str, start: int, end: int
 
 def to_graph(extractions: Iterable[Extraction], lexicon: Lexicon, onto: Ontology) -> Graph:
     g = new_graph()
-    for x in extractions:
-        add_extraction(g, x, lexicon, onto)
+    parts = [article_triples(x) for x in extractions]
+    declared = _declared(g)
+    for label, cls in entity_classes(c for _, calls in parts for c in calls).items():
+        for t in entity_triples(label, cls, lexicon, onto, declared):
+            g.add(t)
+    for own, _ in parts:
+        for t in own:
+            g.add(t)
     return g

@@ -1,9 +1,10 @@
 """The graph as N-Triples lines, assembled article by article without an rdflib graph.
 
 Each article contributes its own triples (kg.graph.build.article_triples) and the entities it names; an
-entity's declaration (class, labels, parents) comes from the first article, in corpus order, that names
-it. An article's own lines depend only on the article and its extraction, so a rebuild takes them from
-the cache (kg.cache.LinesCache) and only the declarations are recomputed. The sorted, de-duplicated
+entity's declaration (class, labels, parents) is made once all articles are in, with the class most
+articles give it (kg.graph.build.entity_classes). An article's own lines depend only on the article and
+its extraction, so a rebuild takes them from the cache (kg.cache.LinesCache) and only the declarations
+are recomputed. The sorted, de-duplicated
 union of the lines is graph.nt, byte for byte what rdflib's N-Triples serialiser gives for the same
 triples (tests/test_graph_lines.py).
 """
@@ -14,7 +15,7 @@ from typing import Iterable
 
 from rdflib.plugins.serializers.nt import _nt_row
 
-from kg.graph.build import article_triples, entity_triples
+from kg.graph.build import article_triples, entity_classes, entity_triples
 from kg.lexicon import Lexicon
 from kg.ontology import Ontology
 from kg.records import Extraction
@@ -66,20 +67,26 @@ class GraphLines:
 
     def __init__(self, lexicon: Lexicon, onto: Ontology):
         self.lexicon, self.onto = lexicon, onto
-        self.lines: set[str] = set()
-        self.declared: set = set()
-        self.named: set[str] = set()  # labels seen: their entity is declared
+        self._own: set[str] = set()
+        self._calls: list[tuple[str, str]] = []  # (label, class) of every article, in corpus order
+        self._lines: set[str] | None = None
 
     def add(self, fragment: Fragment) -> None:
         own, calls = fragment
-        self.lines.update(own)
-        for label, cls in calls:
-            if label in self.named:
-                continue
-            self.named.add(label)
-            found = entity_triples(label, cls, self.lexicon, self.onto, self.declared)
-            if found:
-                self.lines.update(to_nt_lines(found))
+        self._own.update(own)
+        self._calls.extend(calls)
+        self._lines = None
+
+    @property
+    def lines(self) -> set[str]:
+        """Every line: the articles' own and the entities' declarations (made on first use)."""
+        if self._lines is None:
+            declared: set = set()
+            lines = set(self._own)
+            for label, cls in entity_classes(self._calls).items():
+                lines.update(to_nt_lines(entity_triples(label, cls, self.lexicon, self.onto, declared)))
+            self._lines = lines
+        return self._lines
 
     def __len__(self) -> int:
         return len(self.lines)
