@@ -657,3 +657,12 @@ def test_a_title_after_a_comma_names_no_company_before_it(nlp):
 def test_an_unseen_name_has_one_class_in_a_text(nlp):
     x = run(nlp, "知名网贷平台唐小僧宣布收购一家公司。公开资料显示，唐小僧是资邦金服旗下的平台。")
     assert {m.type for m in x.mentions if m.text == "唐小僧"} == {"Company"}
+
+
+@pytest.mark.parametrize("text, word, is_name", [
+    ("上海电气、运达风电等企业参与了招标。", "运达风电", True),  # a rare verb + an industry word: a name
+    ("公司正在筹划收购初见科技的股权。", "初见科技", True),
+    ("投资者可以通过代销银行购买该产品。", "代销银行", False),  # … before a word of finance: the sentence
+])
+def test_a_rare_verb_before_an_industry_word_names_a_company(nlp, text, word, is_name):
+    assert (word in {m.text for m in run(nlp, text).mentions}) == is_name

@@ -217,6 +217,16 @@ def _glued_function_char(word: str, freq: dict) -> bool:
     return (len(word) >= 2 and word[0] in GLUED_LEAD and not freq.get(word)) or (len(word) == 1 and word in GLUED_LEAD)
 
 
+ADVERB_CHARS = frozenset("仅只就都也还又再才便即均皆曾已将正并不没未被把可能会要应该所")
+
+
+def _rare_verb(word: str, freq: dict, tags: dict) -> bool:
+    """运达 (+ 风电), 兴发 (+ 集团), 初见 (+ 科技): a rare two- or three-character verb right before a name suffix
+    is the name (not 仅凭 + 国际银行卡: it starts like an adverb)."""
+    return tags.get(word) == "v" and 0 < freq.get(word, 0) <= RARE_WORD_FREQ and 2 <= len(word) <= 3 \
+        and _CJK.match(word) is not None and word[0] not in ADVERB_CHARS and word[0] not in LEADING_CHARS
+
+
 def _rare_word(word: str, freq: dict, tags: dict) -> bool:
     """友达 (+ 光电), 三叶 (+ 集团): a rare dictionary word jieba tags as an adjective or a numeral is more
     likely a name than the word its tag says. Rare verbs and idioms (代销, 进一步提高) stay what they are."""
@@ -560,6 +570,9 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             holds = suf.suffix != "公司" and (legal or suf.suffix in rules.group_words)  # a registered or group name
             #     may hold a scenario word (… 旅游开发有限公司), a bare 公司 not (在线教育公司)
             public = onto.is_a(suf.cls, "GovernmentBody") or onto.is_a(suf.cls, "Regulator")
+            # a rare verb may name a company before an industry word (运达 + 风电, 初见 + 科技), not before a word
+            # of finance or a legal form (代销 + 银行, 冒用 + 有限责任公司 are the sentence)
+            verb_ok = suf.suffix in industry and suf.cls in ("Company", "TechCompany") and suf.suffix != "信息"
             while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
                 if public and not (_place_word(prev, rules, tags) or (prev[-1:] in PLACE_UNITS and _CJK.match(prev)
@@ -570,7 +583,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                         or (ends[j - 1] != starts[j] and not (_LATIN_WORD.match(prev) and _LATIN_WORD.match(words[j]))):
                     break  # a space ends a name (北京朝阳 法人 … 公司 is a table's row), unless between Latin words
                 if (prev in rules.stopwords or (tags.get(prev) not in NOUNISH_TAGS and not _rare_word(prev, freq, tags)
-                                                 and not (legal and _registered_word(prev, prefix, freq, tags)))) \
+                                                 and not (legal and _registered_word(prev, prefix, freq, tags))
+                                                 and not (j == i and not head and verb_ok and _rare_verb(prev, freq, tags)))) \
                         and not inner:
                     break
                 if prev in titles or prev in rules.coreference or (prev in triggers and not inner) \
@@ -598,7 +612,8 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
                     j = place
             keep_split = split_name and suf.suffix in rules.group_words  # 中 + 房 + 集团: both characters are the name
             while j < i and not keep_split and (words[j] in rules.name_inner_words
-                             or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags))
+                             or (_never_starts_a_name(words[j], tags) and not _rare_word(words[j], freq, tags)
+                                 and not (j == i - 1 and not head and verb_ok and _rare_verb(words[j], freq, tags)))
                              or _common_lead(words[j], i - j, freq, tags)):
                 prefix = prefix[len(words[j]):]
                 j += 1
