@@ -102,15 +102,18 @@ class _Taken:
 
     def __init__(self, length: int):
         self._claimed = bytearray(length)
+        self._soft: bytearray | None = None  # made on the first soft claim (most texts name no scenario)
 
     def add(self, start: int, end: int, soft: bool = False) -> None:
         if soft:
-            self._claimed[start:end] = bytes(c or 2 for c in self._claimed[start:end])
+            if self._soft is None:
+                self._soft = bytearray(len(self._claimed))
+            self._soft[start:end] = b"\x01" * (end - start)
         else:
             self._claimed[start:end] = b"\x01" * (end - start)
 
     def overlaps(self, start: int, end: int) -> bool:
-        return self._claimed.find(1, start, end) != -1 or self._claimed.find(2, start, end) != -1
+        return self._claimed.find(1, start, end) != -1 or (self._soft is not None and self._soft.find(1, start, end) != -1)
 
     def overlaps_hard(self, start: int, end: int) -> bool:
         """Overlaps a claim other than a soft one."""
@@ -374,9 +377,12 @@ def _bare_branches(tokens: Tokens, found: list[Mention], taken, rules: Rules, ta
     its entity is named with the organisation's name in front (华安财险吉林分公司), its class is the
     organisation's. Without such an organisation a bare branch names no one entity and is left out."""
     words, starts, ends, text = tokens.words, tokens.starts, tokens.ends, tokens.text
+    at = tokens.positions(BARE_BRANCH_WORDS)
+    if not at:
+        return
     orgs = sorted((m for m in found if onto.is_a(m.type, "Organization")), key=lambda m: m.end)
     org_ends = [m.end for m in orgs]
-    for i in tokens.positions(BARE_BRANCH_WORDS):
+    for i in at:
         j = i
         while j > 0 and i - j < 2 and _place_word(words[j - 1], rules, tags):
             j -= 1
@@ -541,6 +547,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
         taken.add(m.start, m.end)
     titles = rules.titles
     by_last = rules.suffixes_by_last_char
+    public_classes = {c for c in onto.classes if onto.is_a(c, "GovernmentBody") or onto.is_a(c, "Regulator")}
 
     # 2. unseen names: name-like tokens followed by a suffix (X银行, X支付, X集团, X有限公司 …)
     #    (控股子公司, 大股东: relation words, not names; 控股 alone is a name suffix)
@@ -569,7 +576,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             fixed_start = country_first or split_name
             holds = suf.suffix != "公司" and (legal or suf.suffix in rules.group_words)  # a registered or group name
             #     may hold a scenario word (… 旅游开发有限公司), a bare 公司 not (在线教育公司)
-            public = onto.is_a(suf.cls, "GovernmentBody") or onto.is_a(suf.cls, "Regulator")
+            public = suf.cls in public_classes
             # a rare verb may name a company before an industry word (运达 + 风电, 初见 + 科技), not before a word
             # of finance or a legal form (代销 + 银行, 冒用 + 有限责任公司 are the sentence)
             verb_ok = suf.suffix in industry and suf.cls in ("Company", "TechCompany") and suf.suffix != "信息"
