@@ -45,8 +45,9 @@ GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却�
 RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 DATE_UNITS = frozenset("年月日号")
-PLACE_UNITS = frozenset("省市县区镇乡旗州")
-KIND_NOUNS = frozenset({"平台", "公司", "企业", "机构", "集团", "银行", "网站", "品牌", "网贷平台", "理财平台", "支付机构"})  # 丰台区, 如皋市: a word that ends so names a place
+PLACE_UNITS = frozenset("省市县区镇乡旗州")  # 丰台区, 如皋市: a word that ends so names a place
+# nouns for a kind of company: an unseen name right after one is a company's (网贷平台 + 唐小僧), not a person's
+KIND_NOUNS = frozenset({"平台", "公司", "企业", "机构", "集团", "银行", "网站", "品牌", "网贷平台", "理财平台", "支付机构"})
 GLUED_LEAD = LEADING_CHARS | set("使入如讯自即让令另继给除获因股于")  # … nor the first character of an unknown word
 DEMONSTRATIVES = frozenset("这那该此每各")  # 这一, 该类, 各家 …: never the first word of a name
 LEADING_TAGS = frozenset({"v", "vn", "p", "c", "d", "r", "u", "uj", "ul", "ad"})  # nor do verbs and function words
@@ -353,6 +354,12 @@ def _place_word(word: str, rules: Rules, tags: dict) -> bool:
     return word in rules.places or (tags.get(word) == "ns" and 2 <= len(word) <= 3)
 
 
+def _place_like(word: str, rules: Rules, tags: dict) -> bool:
+    """A place word, or a word that ends like the name of one (丰台区, 如皋市, 高新区)."""
+    return _place_word(word, rules, tags) or (len(word) >= 2 and word[-1] in PLACE_UNITS and _CJK.match(word) is not None
+                                              and word not in rules.stopwords)
+
+
 def _place_start(words: list[str], j: int, rules: Rules, tags: dict, freq: dict, taken, starts, ends) -> int | None:
     """The index of a place word at most three tokens before token ``j``, with only name words between
     (no stopword, verb or function word, nothing found already); else None."""
@@ -582,8 +589,7 @@ def extract_mentions(doc: Doc, matcher: PhraseMatcher, lexicon: Lexicon, rules: 
             verb_ok = suf.suffix in industry and suf.cls in ("Company", "TechCompany") and suf.suffix != "信息"
             while j > 0 and i - j < suf.max_tokens and not fixed_start:
                 prev = words[j - 1]
-                if public and not (_place_word(prev, rules, tags) or (prev[-1:] in PLACE_UNITS and _CJK.match(prev)
-                                                                    and len(prev) >= 2 and prev not in rules.stopwords)):
+                if public and not _place_like(prev, rules, tags):
                     break  # 宁波市 + 政府, 湖南省 长沙市 + 公安局: a public body is named by its place only
                 inner = legal and (rules.inner_word(prev) or _place_word(prev, rules, tags))  # 天然气开发 + 股份有限公司, 南昌 亚洲 + 啤酒有限公司
                 if not _NAMEISH.match(prev) or (taken.overlaps_hard if holds else taken.overlaps)(starts[j - 1], ends[j - 1]) \
