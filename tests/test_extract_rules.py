@@ -666,3 +666,12 @@ def test_an_unseen_name_has_one_class_in_a_text(nlp):
 ])
 def test_a_rare_verb_before_an_industry_word_names_a_company(nlp, text, word, is_name):
     assert (word in {m.text for m in run(nlp, text).mentions}) == is_name
+
+
+@pytest.mark.parametrize("text", [
+    "据知情人士刘先生透露，该公司已经停业，李女士也证实了收购的消息。",  # someone the article does not name
+    "该公司今天上午发布公告称，将收购一家银行。",  # jieba tags 今天上午 as a person's name
+])
+def test_unnamed_people_and_times_are_no_mentions(nlp, text):
+    got = {m.text for m in run(nlp, text).mentions}
+    assert not got & {"刘先生", "李女士", "今天上午"}, got

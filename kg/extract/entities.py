@@ -45,6 +45,7 @@ GLUED_TAIL = frozenset("拟欲则须称将即亦仍又也已均后等还就却�
 RARE_GLUED_FREQ = 5  # … in an unknown word or one this rare in jieba's dictionary (苏宁欲: 2)
 LEADING_CHARS = EDGE_CHARS | set("原由据经系现")  # one-character tokens that never start a name
 DATE_UNITS = frozenset("年月日号")
+HONORIFICS = frozenset({"先生", "女士", "小姐"})
 PLACE_UNITS = frozenset("省市县区镇乡旗州")  # 丰台区, 如皋市: a word that ends so names a place
 # nouns for a kind of company: an unseen name right after one is a company's (网贷平台 + 唐小僧), not a person's
 KIND_NOUNS = frozenset({"平台", "公司", "企业", "机构", "集团", "银行", "网站", "品牌", "网贷平台", "理财平台", "支付机构"})
@@ -1193,6 +1194,8 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
             e = s + len(word)
             if taken.overlaps(s, e):
                 continue
+        if word[1:] in HONORIFICS and word[0] in rules.surnames:
+            continue  # 刘先生, 李女士: someone the article does not name, no entity
         if _LATIN_NAME.match(word) and not _latin_name_in_chinese(words, i, original[0][original[1][s]] if original else word[0]):
             continue
         # a place name in front: 上海 + 建工, 江苏 + 井神; or a rare noun (中油 + 化建, 中美 + 史克): a listed
