@@ -675,3 +675,9 @@ def test_a_rare_verb_before_an_industry_word_names_a_company(nlp, text, word, is
 def test_unnamed_people_and_times_are_no_mentions(nlp, text):
     got = {m.text for m in run(nlp, text).mentions}
     assert not got & {"刘先生", "李女士", "今天上午"}, got
+
+
+def test_an_ambiguous_short_name_keeps_one_sense_in_a_text(nlp):
+    x = run(nlp, "联想集团公布了财报。分析人士认为，联想的个人电脑业务仍在增长。")
+    assert ("联想", "联想集团") in {(m.text, m.label) for m in x.mentions}  # the full name licenses the short one
+    assert "联想" not in {m.text for m in run(nlp, "这让人产生了很多联想，行业仍在增长。").mentions}

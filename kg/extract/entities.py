@@ -967,13 +967,17 @@ LIST_NEXT_CHARS = frozenset("、和及以与")  # the first character of a separ
 def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexicon: Lexicon, rules: Rules,
                      freq: dict, tags: dict):
     """联想, 美的, 通用 … (ambiguous_names.tsv) as their company when a company word follows (联想宣布,
-    美的旗下: company_cues.txt) or when a list joins them to a company found already (上汽与通用, 联想和中国电信)."""
+    美的旗下: company_cues.txt) or when a list joins them to a company found already (上汽与通用, 联想和中国电信).
+    One sense per text: once a text uses the word so, or names its company in full (联想集团), its other
+    occurrences there are the company too."""
     table = {**lexicon.contextual, **rules.ambiguous_names} if lexicon.contextual else rules.ambiguous_names
     if not table:
         return
     words, starts, ends = tokens.words, tokens.starts, tokens.ends
     org_starts = {m.start for m in found if m.type != "Scenario"}
     org_ends = {m.end for m in found if m.type != "Scenario"}
+    named = {m.label for m in found}
+    licensed, rest = set(), []
     for i in tokens.positions(table):
         s, e = starts[i], ends[i]
         if taken.overlaps(s, e):
@@ -985,10 +989,17 @@ def _ambiguous_names(tokens: Tokens, found: list[Mention], taken: _Taken, lexico
         listed = (nxt in COORDINATORS and i + 2 < len(words) and starts[i + 2] in org_starts) \
             or (prv in COORDINATORS and i >= 2 and ends[i - 2] in org_ends
                 and (words[i] in rules.ambiguous_names or not nxt or nxt in CLAUSE_OPENERS))  # 与 + 一致行动人
-        if nxt in rules.company_cues or listed:
-            ent = lexicon.entities.get(table[words[i]])
-            if ent is not None:
-                yield Mention(words[i], s, e, ent.name, ent.cls, "lexicon")
+        ent = lexicon.entities.get(table[words[i]])
+        if ent is None:
+            continue
+        if nxt in rules.company_cues or listed or ent.name in named:
+            licensed.add(words[i])
+            yield Mention(words[i], s, e, ent.name, ent.cls, "lexicon")
+        else:
+            rest.append((i, ent))
+    for i, ent in rest:
+        if words[i] in licensed:
+            yield Mention(words[i], starts[i], ends[i], ent.name, ent.cls, "lexicon")
 
 
 def _name_part_before(word: str, freq: dict, tags: dict) -> bool:
