@@ -681,3 +681,13 @@ def test_an_ambiguous_short_name_keeps_one_sense_in_a_text(nlp):
     x = run(nlp, "联想集团公布了财报。分析人士认为，联想的个人电脑业务仍在增长。")
     assert ("联想", "联想集团") in {(m.text, m.label) for m in x.mentions}  # the full name licenses the short one
     assert "联想" not in {m.text for m in run(nlp, "这让人产生了很多联想，行业仍在增长。").mentions}
+
+
+@pytest.mark.parametrize("text, name, junk", [
+    ("这笔交易由斐讯主导，斐讯公司对此没有回应。", "斐讯", "由斐讯"),  # 由 glued to a name the text uses alone
+    ("平台曾募资五千万元，公司称募资已经用完，股价下跌。", None, "募资"),  # unknown words that start like a verb
+    ("多家平台爆仓，公司股价下跌。", None, "爆仓"),
+])
+def test_unknown_words_glued_to_a_function_character_or_starting_like_a_verb(nlp, text, name, junk):
+    got = {m.text for m in run(nlp, text).mentions}
+    assert junk not in got and (name is None or name in got), got

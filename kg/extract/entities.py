@@ -62,7 +62,7 @@ _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
 # first characters of the verbs and adverbs jieba's dictionary lacks (便会, 不带, 获批, 曝出, 降准, 据核, 我司):
 # an unknown word that starts with one is no name
-UNKNOWN_WORD_LEADS = frozenset("便不未因据按我极疑曝获挖办降拆抽热坐拟")
+UNKNOWN_WORD_LEADS = frozenset("便不未因据按我极疑曝获挖办降拆抽热坐拟募爆之曾非随查尽群炒系")
 PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 COMMON_NOUN_ENDS = frozenset("性书函单证表率费额者人")  # the last character of common nouns (…性, …书, …人)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
@@ -1205,6 +1205,10 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
             e = s + len(word)
             if taken.overlaps(s, e):
                 continue
+        if len(word) >= 3 and not freq.get(word) and word[0] in GLUED_LEAD:
+            if text.count(word[1:]) <= text.count(word):
+                continue  # 入资款, 原大单, 继教网: no name the text uses on its own elsewhere
+            word, s = word[1:], s + 1  # 由 + 赛伯乐, 除 + 恒宇天泽: jieba glued a function character to the name
         if word[1:] in HONORIFICS and word[0] in rules.surnames:
             continue  # 刘先生, 李女士: someone the article does not name, no entity
         if _LATIN_NAME.match(word) and not _latin_name_in_chinese(words, i, original[0][original[1][s]] if original else word[0]):
