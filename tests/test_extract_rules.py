@@ -687,6 +687,7 @@ def test_an_ambiguous_short_name_keeps_one_sense_in_a_text(nlp):
     ("这笔交易由斐讯主导，斐讯公司对此没有回应。", "斐讯", "由斐讯"),  # 由 glued to a name the text uses alone
     ("平台曾募资五千万元，公司称募资已经用完，股价下跌。", None, "募资"),  # unknown words that start like a verb
     ("多家平台爆仓，公司股价下跌。", None, "爆仓"),
+    ("监管趋严，公司业务暂未恢复，股价下跌。", None, "暂未"),
 ])
 def test_unknown_words_glued_to_a_function_character_or_starting_like_a_verb(nlp, text, name, junk):
     got = {m.text for m in run(nlp, text).mentions}

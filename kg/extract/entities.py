@@ -62,7 +62,7 @@ _BUSINESS_CUE = re.compile("|".join(map(re.escape, BUSINESS_CUES)))
 COMMON_WORD_FREQ = 900  # jieba frequency above which a word before a name is an ordinary word (利用, 格局)
 # first characters of the verbs and adverbs jieba's dictionary lacks (便会, 不带, 获批, 曝出, 降准, 据核, 我司):
 # an unknown word that starts with one is no name
-UNKNOWN_WORD_LEADS = frozenset("便不未因据按我极疑曝获挖办降拆抽热坐拟募爆之曾非随查尽群炒系")
+UNKNOWN_WORD_LEADS = frozenset("便不未因据按我极疑曝获挖办降拆抽热坐拟募爆之曾非随查尽群炒系贷码线率近暂晒仍短秒杀落趋跨退闪")
 PERSON_TAGS = frozenset({"nr", "nrt", "nrfg"})
 COMMON_NOUN_ENDS = frozenset("性书函单证表率费额者人")  # the last character of common nouns (…性, …书, …人)
 PLACE_OR_NAME_TAGS = frozenset({"ns", "nr", "nrt", "nrfg", "nt", "nz", "j"})
