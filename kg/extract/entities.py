@@ -1217,12 +1217,14 @@ def _tag_candidates(tokens: Tokens, names: set[str], taken: _Taken, lexicon: Lex
         # company's four-character short name that jieba cut in two
         if i > 0 and len(word) == 2 and ends[i - 1] == s and not taken.overlaps(starts[i - 1], s) \
                 and (_place_word(words[i - 1], rules, tags) or _rare_noun(words[i - 1], rules, freq, tags)):
-            s = starts[i - 1]
+            s, alone = starts[i - 1], False
+        else:
+            alone = True
         surface = text[s:e]
         known = lexicon.link(surface)
         after_kind = i > 0 and words[i - 1] in KIND_NOUNS  # 网贷平台 + 唐小僧: a platform's name, not a person's
         label, cls = (known.name, known.cls) if known else \
-            (surface, "Company" if after_kind else _candidate_class(word, s == starts[i], rules, freq, tags))
+            (surface, "Company" if after_kind else _candidate_class(word, alone, rules, freq, tags))
         yield Mention(surface, s, e, label, cls, "lexicon" if known else "candidate")
 
 

@@ -4,9 +4,8 @@ Each article contributes its own triples (kg.graph.build.article_triples) and th
 entity's declaration (class, labels, parents) is made once all articles are in, with the class most
 articles give it (kg.graph.build.entity_classes). An article's own lines depend only on the article and
 its extraction, so a rebuild takes them from the cache (kg.cache.LinesCache) and only the declarations
-are recomputed. The sorted, de-duplicated
-union of the lines is graph.nt, byte for byte what rdflib's N-Triples serialiser gives for the same
-triples (tests/test_graph_lines.py).
+are recomputed. The sorted, de-duplicated union of the lines is graph.nt, byte for byte what rdflib's
+N-Triples serialiser gives for the same triples (tests/test_graph_lines.py).
 """
 from __future__ import annotations
 
